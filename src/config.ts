@@ -1,0 +1,141 @@
+/**
+ * The only reader of `process.env`. Values are trimmed; an empty value counts as unset.
+ * Errors name the variable and say how to fix it.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { PodciteError } from './errors.js';
+
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed <= 0) {
+        context.addIssue({ code: 'custom', message: `${name} must be a positive integer (got "${value}")` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const envSchema = z.object({
+  PORT: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return 3000;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+        context.addIssue({ code: 'custom', message: `PORT must be an integer 0..65535 (got "${value}")` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  HOST: z.string().default('127.0.0.1'),
+  INDEX_DIR: z.string().default('.podcite/index'),
+  EMBEDDINGS: z
+    .enum(['local', 'openai'], { error: 'EMBEDDINGS must be "local" (offline, default) or "openai"' })
+    .default('local'),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url({ error: 'OPENAI_BASE_URL must be a URL such as http://127.0.0.1:11434/v1' }).optional(),
+  CHAT_MODEL: z.string().default('gpt-4o-mini'),
+  EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  API_TOKEN: z.string().optional(),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ? value
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter(Boolean)
+        : [],
+    ),
+  LLM_TIMEOUT_MS: positiveInt('LLM_TIMEOUT_MS', 30_000),
+  REQUEST_TIMEOUT_MS: positiveInt('REQUEST_TIMEOUT_MS', 60_000),
+  /** Requests per minute per client on /api and /v1; 0 disables. */
+  RATE_LIMIT_PER_MINUTE: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return 120;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 0) {
+        context.addIssue({
+          code: 'custom',
+          message: `RATE_LIMIT_PER_MINUTE must be 0 (off) or a positive integer (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+});
+
+export interface LlmConfig {
+  apiKey: string;
+  baseURL: string | undefined;
+  chatModel: string;
+  timeoutMs: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path of the index folder. */
+  indexDir: string;
+  embeddings: 'local' | 'openai';
+  embeddingModel: string;
+  /** Set when an LLM is configured (OPENAI_API_KEY or OPENAI_BASE_URL); answers are extractive otherwise. */
+  llm: LlmConfig | undefined;
+  /** OpenAI credentials for embeddings when EMBEDDINGS=openai. */
+  openai: { apiKey: string; baseURL: string | undefined } | undefined;
+  apiToken: string | undefined;
+  corsOrigins: string[];
+  requestTimeoutMs: number;
+  rateLimitPerMinute: number;
+}
+
+/** Reads configuration from an environment (default `process.env`). Throws `PodciteError('config')` on bad values. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = environment[key]?.trim();
+    if (value) cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((issue) => issue.message).join('; ');
+    throw new PodciteError(
+      'config',
+      `Invalid configuration: ${message}. Fix the variable in your environment or .env file.`,
+    );
+  }
+  const env = parsed.data;
+  const llmConfigured = env.OPENAI_API_KEY !== undefined || env.OPENAI_BASE_URL !== undefined;
+  // Local OpenAI-compatible servers (Ollama, llama.cpp, vLLM) accept any key; the SDK insists on one.
+  const apiKey = env.OPENAI_API_KEY ?? 'not-needed';
+  if (env.EMBEDDINGS === 'openai' && !llmConfigured) {
+    throw new PodciteError(
+      'config',
+      'EMBEDDINGS=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server). Set one, or use EMBEDDINGS=local.',
+    );
+  }
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    indexDir: path.resolve(env.INDEX_DIR),
+    embeddings: env.EMBEDDINGS,
+    embeddingModel: env.EMBEDDING_MODEL,
+    llm: llmConfigured
+      ? { apiKey, baseURL: env.OPENAI_BASE_URL, chatModel: env.CHAT_MODEL, timeoutMs: env.LLM_TIMEOUT_MS }
+      : undefined,
+    openai: llmConfigured ? { apiKey, baseURL: env.OPENAI_BASE_URL } : undefined,
+    apiToken: env.API_TOKEN,
+    corsOrigins: env.CORS_ORIGINS,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+  };
+}
