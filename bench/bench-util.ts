@@ -1,0 +1,20 @@
+/** Small helpers shared by the benchmarks: percentiles and aligned tables. */
+
+/** The p-th percentile (0..100) by nearest rank; NaN for an empty list. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Prints rows of equal keys as an aligned plain-text table. */
+export function printTable(rows: Array<Record<string, string | number>>): void {
+  const first = rows[0];
+  if (!first) return;
+  const headers = Object.keys(first);
+  const widths = headers.map((header) => Math.max(header.length, ...rows.map((row) => String(row[header]).length)));
+  const line = (cells: string[]) => cells.map((cell, index) => cell.padStart(widths[index]!)).join('  ');
+  console.log(line(headers));
+  for (const row of rows) console.log(line(headers.map((header) => String(row[header]))));
+}

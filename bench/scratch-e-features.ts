@@ -1,0 +1,33 @@
+import { answerSupport } from '../src/answer/extractive-answerer.js';
+import { inverseDocumentFrequency, questionTerms, scoreSentences } from '../src/answer/score-sentences.js';
+import { loadConfig } from '../src/config.js';
+import { createEmbeddings } from '../src/embeddings/create-embeddings.js';
+import { loadQaSet } from '../src/eval/qa-set.js';
+import { createRetriever } from '../src/retrieval/create-retriever.js';
+import { tokenize } from '../src/retrieval/tokenize.js';
+import { loadIndex } from '../src/store/load-index.js';
+import { embeddingText } from '../src/util/chunk-text.js';
+const config = loadConfig();
+const items = await loadQaSet('../shared/eval-dev.jsonl');
+const embeddings = createEmbeddings(config);
+const index = await loadIndex({ dir: '/tmp/podcite-e-index', embeddings });
+const retriever = createRetriever({ index, embeddings });
+const rows = [];
+for (const item of items) {
+  const hits = await retriever.search(item.question, { k: 8 });
+  const scored = scoreSentences({ question: item.question, hits, index });
+  const terms = questionTerms(index, item.question);
+  const total = [...terms.values()].reduce((a, b) => a + b, 0);
+  const chunkSets = hits.map((h) => new Set(tokenize(`${embeddingText(h.chunk)} ${h.chunk.episodeTitle} ${h.chunk.speakers.join(' ')}`)));
+  const cov = (set: Set<string>) => [...terms].reduce((s, [t, w]) => s + (set.has(t) ? w : 0), 0) / total;
+  const chunkCov = Math.max(...chunkSets.map(cov));
+  const union3 = cov(new Set(chunkSets.slice(0, 3).flatMap((s) => [...s])));
+  const union8 = cov(new Set(chunkSets.flatMap((s) => [...s])));
+  const missing = [...terms].filter(([t]) => !chunkSets.some((s) => s.has(t)));
+  const unseen = [...terms].filter(([t]) => inverseDocumentFrequency(index, t) >= inverseDocumentFrequency(index, '~~nonexistent~~') - 1e-9);
+  const dense = (await index.denseSearch(await embeddings.embedQuery(item.question), { k: 1 }))[0]?.score ?? 0;
+  rows.push({ id: item.id, kind: item.kind.slice(0, 6), sent: answerSupport(scored).toFixed(2), chunk: chunkCov.toFixed(2), u3: union3.toFixed(2), u8: union8.toFixed(2), dense: dense.toFixed(3), top: hits[0]?.score.toFixed(2), missing: missing.map(([t, w]) => `${t}:${w.toFixed(1)}`).join(' '), unseen: unseen.map(([t]) => t).join(' ') });
+}
+rows.sort((a, b) => Number(a.u3) - Number(b.u3));
+for (const r of rows) console.log(Object.values(r).join('\t'));
+await embeddings.close();

@@ -1,0 +1,82 @@
+/**
+ * `npm run ingest -- [PATH ...] [--rebuild]`: ingests files and folders (default: the bundled
+ * sample corpus) into INDEX_DIR. Progress goes to stderr, the per-file report and summary to
+ * stdout. Exit status 1 when any file failed or the run could not finish, 0 otherwise.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { createEmbeddings, ingestWorkerCount } from '../src/embeddings/create-embeddings.js';
+import { PodciteError } from '../src/errors.js';
+import { formatIngestReport } from './format-ingest-report.js';
+import { ingestPaths } from './ingest-paths.js';
+import { createProgressReporter } from './progress-reporter.js';
+
+/** The bundled sample corpus, found relative to this file so the command works from any directory. */
+const SAMPLE_CORPUS = fileURLToPath(new URL('../data/', import.meta.url));
+
+const USAGE = `Usage: npm run ingest -- [PATH ...] [--rebuild]
+
+Ingests transcript files and folders into INDEX_DIR (default .podcite/index).
+With no PATH, ingests the bundled sample corpus (data/).
+Re-running is incremental: unchanged episodes are skipped, removed ones dropped.
+
+  --rebuild   start from an empty index and embed everything again
+  -h, --help  show this help`;
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseArguments>;
+  try {
+    parsed = parseArguments();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 1;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  const embeddings = createEmbeddings(config, { workers: ingestWorkerCount() });
+  const progress = createProgressReporter(process.stderr);
+  const started = performance.now();
+  try {
+    const report = await ingestPaths({
+      paths: parsed.positionals.length > 0 ? parsed.positionals : [SAMPLE_CORPUS],
+      indexDir: config.indexDir,
+      embeddings,
+      rebuild: parsed.values.rebuild,
+      onProgress: (event) => progress.onProgress(event),
+    });
+    progress.finish();
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`${formatIngestReport(report, { seconds }).join('\n')}\n`);
+    return report.files.some((file) => file.status === 'failed') ? 1 : 0;
+  } finally {
+    progress.finish();
+    await embeddings.close();
+  }
+}
+
+function parseArguments() {
+  return parseArgs({
+    allowPositionals: true,
+    options: { rebuild: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message =
+      error instanceof PodciteError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`\ningest failed: ${message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,71 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { PodciteError } from '../src/errors.js';
+import { SUPPORTED_EXTENSIONS } from './parse-file.js';
+
+/** Folders never searched: dependencies and version control, besides anything hidden. */
+const SKIPPED_FOLDERS = new Set(['node_modules']);
+
+/**
+ * Expands files and folders into the transcript files to ingest. Folders are searched
+ * recursively for supported extensions, skipping hidden entries, `node_modules`, chapters files
+ * (`*.chapters.json`) and sidecar metadata (`<stem>.json` beside a transcript of the same stem),
+ * which `parseFile` attaches to their transcript. A file named directly is always kept. Order is
+ * stable: arguments in the order given, folder entries sorted by name with numbers in numeric
+ * order (`ep-2` before `ep-10`); duplicates are dropped.
+ * @throws PodciteError `not_found:path` when a path does not exist.
+ */
+export async function collectFiles(paths: string[]): Promise<string[]> {
+  const collected: string[] = [];
+  const seen = new Set<string>();
+  const add = (filePath: string) => {
+    const key = path.resolve(filePath);
+    if (seen.has(key)) return;
+    seen.add(key);
+    collected.push(filePath);
+  };
+  for (const given of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(given)).isDirectory();
+    } catch (error) {
+      throw new PodciteError('not_found:path', `${given}: no such file or folder`, { cause: error });
+    }
+    if (isDirectory) for (const filePath of await walk(given)) add(filePath);
+    else add(given);
+  }
+  return collected;
+}
+
+const byName = (left: string, right: string) => left.localeCompare(right, 'en', { numeric: true });
+
+async function walk(folder: string): Promise<string[]> {
+  const entries = (await readdir(folder, { withFileTypes: true }))
+    .filter((entry) => !entry.name.startsWith('.'))
+    .sort((left, right) => byName(left.name, right.name));
+  const stems = new Set(
+    entries
+      .filter((entry) => entry.isFile() && !entry.name.toLowerCase().endsWith('.json'))
+      .map((entry) => stemOf(entry.name)),
+  );
+  const files: string[] = [];
+  for (const entry of entries) {
+    const entryPath = path.join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(entry.name)) files.push(...(await walk(entryPath)));
+      continue;
+    }
+    if (!entry.isFile()) continue;
+    const name = entry.name.toLowerCase();
+    if (!SUPPORTED_EXTENSIONS.has(path.extname(name))) continue;
+    if (name.endsWith('.chapters.json')) continue;
+    if (name.endsWith('.json') && stems.has(stemOf(entry.name))) continue;
+    files.push(entryPath);
+  }
+  return files;
+}
+
+function stemOf(name: string): string {
+  const extension = path.extname(name);
+  return extension ? name.slice(0, -extension.length) : name;
+}

@@ -1,0 +1,45 @@
+import type { IngestReport } from './ingest-paths.js';
+
+/**
+ * The human-readable report of an ingest: one line per file (status, counts, or the reason it
+ * failed), then a summary of what happened to the index.
+ */
+export function formatIngestReport(report: IngestReport, options: { seconds?: number } = {}): string[] {
+  const lines: string[] = [];
+  const width = Math.max(0, ...report.files.map((file) => file.path.length));
+  for (const file of report.files) {
+    const name = file.path.padEnd(width);
+    if (file.status === 'failed') {
+      lines.push(`failed             ${name}  ${file.reason ?? ''}`);
+      continue;
+    }
+    const counts = `${plural(file.episodes, 'episode')}, ${plural(file.chunks, 'chunk')}`;
+    const embedded = file.status === 'ok' ? ` (${file.embedded} embedded)` : '';
+    lines.push(`${file.status.padEnd(19)}${name}  ${counts}${embedded}`);
+  }
+  if (report.files.length === 0) lines.push('No transcript files found.');
+  if (report.previousIndexProblem) {
+    lines.push(`The previous index could not be read and was rebuilt: ${report.previousIndexProblem}`);
+  }
+  const { added, updated, unchanged, removed, kept } = report.episodes;
+  const total = added.length + updated.length + unchanged.length + kept.length;
+  const parts = [
+    `${added.length} added`,
+    `${updated.length} updated`,
+    `${unchanged.length} unchanged`,
+    `${removed.length} removed`,
+  ];
+  if (kept.length > 0) parts.push(`${kept.length} kept from other paths`);
+  const failed = report.files.filter((file) => file.status === 'failed').length;
+  const time = options.seconds === undefined ? '' : ` in ${options.seconds.toFixed(1)} s`;
+  lines.push(
+    `${report.written ? 'Index written' : 'Index unchanged'} at ${report.indexDir}: ${plural(total, 'episode')} (${parts.join(', ')}), ${plural(report.chunks, 'chunk')}; embedded ${report.embedded}, reused ${report.reused}${time}.`,
+  );
+  if (removed.length > 0) lines.push(`Removed: ${removed.join(', ')}`);
+  if (failed > 0) lines.push(`${plural(failed, 'file')} failed; the other files were indexed.`);
+  return lines;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,409 @@
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Chunk, Episode, Manifest, ParsedEpisode } from '../src/domain.js';
+import { MANIFEST_VERSION } from '../src/domain.js';
+import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
+import { PodciteError } from '../src/errors.js';
+import { acquireIngestLock, repairIndexDirectory } from '../src/store/index-directory.js';
+import { type IndexFiles, readIndexFiles } from '../src/store/load-index.js';
+import { embeddingText } from '../src/util/chunk-text.js';
+import { collectFiles } from './collect-files.js';
+import { parseFile } from './parse-file.js';
+import { prepareEpisode } from './prepare-episode.js';
+import { type SwapStep, writeIndex } from './write-index.js';
+
+/**
+ * HNSW search breadth written to new manifests. Measured on the sample corpus embedded with
+ * USE-lite (see the report in `test/store/load-index.test.ts`'s recall test): recall@10 against brute force is 1.00.
+ */
+export const EF_SEARCH = 100;
+
+/** Texts per `embedDocuments` call: small enough for a smooth progress bar, large enough to keep two workers busy. */
+const EMBED_SLICE = 32;
+/** Slices in flight at once; the worker pool (or the OpenAI client) queues them. */
+const EMBED_CONCURRENCY = 4;
+
+export type IngestFileStatus = 'ok' | 'failed' | 'skipped-unchanged';
+
+export interface IngestFileReport {
+  /** The file as given or found, relative to the working directory when inside it. */
+  path: string;
+  status: IngestFileStatus;
+  episodes: number;
+  chunks: number;
+  /** Chunks whose vectors were computed in this run (the rest reused stored vectors). */
+  embedded: number;
+  /** Why the file failed (only when `status` is `failed`). */
+  reason?: string;
+}
+
+export interface IngestReport {
+  indexDir: string;
+  embedder: string;
+  files: IngestFileReport[];
+  /** Episode ids by what happened to them. `kept`: from files outside this run's paths, left as they were. */
+  episodes: { added: string[]; updated: string[]; unchanged: string[]; removed: string[]; kept: string[] };
+  /** Chunks in the index after the run. */
+  chunks: number;
+  /** Vectors computed in this run. */
+  embedded: number;
+  /** Vectors taken from the previous index. */
+  reused: number;
+  /** True when the run started from nothing: `rebuild`, no previous index, or a damaged one. */
+  rebuilt: boolean;
+  /** Set when the previous index could not be read and was replaced. */
+  previousIndexProblem?: string;
+  /** False when nothing changed, so the index on disk was left untouched. */
+  written: boolean;
+}
+
+/** What the pipeline is doing, for progress displays. */
+export type IngestProgress =
+  | { phase: 'parse'; filesDone: number; filesTotal: number; file: string }
+  | { phase: 'embed'; chunksDone: number; chunksTotal: number; episodesDone: number; episodesTotal: number }
+  | { phase: 'write'; chunks: number; episodes: number };
+
+interface PreparedEpisode {
+  episode: Episode;
+  chunks: Chunk[];
+  /** Absolute path of the file it came from. */
+  file: string;
+}
+
+interface FileOutcome {
+  file: string;
+  parsed: ParsedEpisode[] | undefined;
+  reason?: string;
+}
+
+/**
+ * Ingests files and folders into the index at `indexDir`, incrementally: episodes whose content
+ * hash is unchanged keep their stored vectors, new and changed ones are embedded, episodes whose file
+ * is gone or no longer contains them are dropped; episodes from files outside `paths` stay. A file
+ * that fails to parse is reported and skipped (its previously indexed episodes stay); the rest land.
+ * The index is replaced whole (see `writeIndex`), so an interrupted run leaves the previous one usable.
+ * @throws PodciteError `index:embedder_mismatch` when the existing index was built by another
+ * embedder and `rebuild` is not set; `index:busy` when another ingest holds the lock.
+ */
+export async function ingestPaths(options: {
+  paths: string[];
+  indexDir: string;
+  embeddings: PodciteEmbeddings;
+  /** Ignore the existing index and embed everything again. */
+  rebuild?: boolean | undefined;
+  onProgress?: ((event: IngestProgress) => void) | undefined;
+  /** Test hook: awaited at each step of the index swap. */
+  onSwapStep?: ((step: SwapStep) => Promise<void> | void) | undefined;
+}): Promise<IngestReport> {
+  const { embeddings } = options;
+  const indexDir = path.resolve(options.indexDir);
+  const inputs = options.paths.map((input) => path.resolve(input));
+  await mkdir(path.dirname(indexDir), { recursive: true });
+  const release = await acquireIngestLock(indexDir);
+  try {
+    await repairIndexDirectory(indexDir);
+    const { previous, problem } = options.rebuild
+      ? { previous: undefined, problem: undefined }
+      : await readPrevious(indexDir, embeddings);
+
+    const outcomes = await parseAll(inputs, options.onProgress);
+    const parsedFiles = new Set(outcomes.filter((outcome) => outcome.parsed).map((outcome) => outcome.file));
+    const failedFiles = new Set(outcomes.filter((outcome) => !outcome.parsed).map((outcome) => outcome.file));
+
+    // Episodes of the previous index that this run's files do not speak for.
+    const kept: PreparedEpisode[] = [];
+    const removed: string[] = [];
+    if (previous) {
+      const chunksByEpisode = groupChunks(previous.chunks);
+      for (const episode of previous.manifest.episodes) {
+        const file = path.resolve(episode.source);
+        const keep =
+          failedFiles.has(file) ||
+          (!parsedFiles.has(file) && !inputs.some((input) => isInside(file, input)) && (await fileExists(file)));
+        if (keep) kept.push({ episode, chunks: chunksByEpisode.get(episode.episodeId) ?? [], file });
+        else if (!parsedFiles.has(file)) removed.push(episode.episodeId);
+      }
+    }
+
+    const fresh = prepareAll(outcomes, new Set(kept.map((entry) => entry.episode.episodeId)));
+    const previousEpisodes = new Map(previous?.manifest.episodes.map((episode) => [episode.episodeId, episode]));
+    const freshIds = new Set(fresh.map((entry) => entry.episode.episodeId));
+    for (const episode of previous?.manifest.episodes ?? []) {
+      if (parsedFiles.has(path.resolve(episode.source)) && !freshIds.has(episode.episodeId)) {
+        removed.push(episode.episodeId);
+      }
+    }
+
+    const stored = previous ? storedVectors(previous) : new Map<string, number[]>();
+    const vectors = await embedMissing({ entries: fresh, stored, embeddings, onProgress: options.onProgress });
+
+    const added: string[] = [];
+    const updated: string[] = [];
+    const unchanged: string[] = [];
+    for (const { episode } of fresh) {
+      const before = previousEpisodes.get(episode.episodeId);
+      if (!before) added.push(episode.episodeId);
+      else if (before.contentHash === episode.contentHash) unchanged.push(episode.episodeId);
+      else updated.push(episode.episodeId);
+    }
+
+    const files = outcomes.map((outcome): IngestFileReport => {
+      const display = displayPath(outcome.file);
+      if (!outcome.parsed) {
+        return { path: display, status: 'failed', episodes: 0, chunks: 0, embedded: 0, reason: outcome.reason ?? '' };
+      }
+      const own = fresh.filter((entry) => entry.file === outcome.file);
+      const chunkCount = own.reduce((sum, entry) => sum + entry.chunks.length, 0);
+      const embedded = own.reduce((sum, entry) => sum + vectors.embeddedByEpisode.get(entry.episode.episodeId)!, 0);
+      const same =
+        own.length > 0 &&
+        embedded === 0 &&
+        own.every((entry) => {
+          const before = previousEpisodes.get(entry.episode.episodeId);
+          return before?.contentHash === entry.episode.contentHash && before.source === entry.episode.source;
+        });
+      return {
+        path: display,
+        status: same ? 'skipped-unchanged' : 'ok',
+        episodes: own.length,
+        chunks: chunkCount,
+        embedded,
+      };
+    });
+
+    const final = [...fresh, ...kept];
+    const chunks = final.flatMap((entry) => entry.chunks);
+    const report: IngestReport = {
+      indexDir,
+      embedder: embeddings.id,
+      files,
+      episodes: { added, updated, unchanged, removed, kept: kept.map((entry) => entry.episode.episodeId) },
+      chunks: chunks.length,
+      embedded: vectors.embedded,
+      reused: chunks.length - vectors.embeddedChunks,
+      rebuilt: !previous,
+      written: false,
+      ...(problem ? { previousIndexProblem: problem } : {}),
+    };
+
+    const episodes = final.map((entry) => entry.episode);
+    const nothingChanged =
+      previous !== undefined &&
+      previous.manifest.efSearch === EF_SEARCH &&
+      JSON.stringify(previous.manifest.episodes) === JSON.stringify(episodes) &&
+      JSON.stringify(previous.chunks) === JSON.stringify(chunks);
+    // A first run where every file failed writes nothing: an empty index would hide the failure from `npm start`.
+    if (nothingChanged || (!previous && chunks.length === 0 && files.every((file) => file.status === 'failed'))) {
+      return report;
+    }
+
+    const chunkVectors = chunks.map((chunk) => vectors.byText.get(embeddingText(chunk))!);
+    const dimension = chunkVectors[0]?.length ?? previous?.manifest.dimension ?? embeddings.dimension;
+    if (dimension <= 0) {
+      throw new PodciteError(
+        'internal:ingest',
+        'Cannot write an empty index before the embedder reports its dimension.',
+      );
+    }
+    for (const vector of chunkVectors) {
+      if (vector.length !== dimension) {
+        throw new PodciteError(
+          'unavailable:embeddings',
+          `The embedder returned vectors of length ${vector.length} and ${dimension}.`,
+        );
+      }
+    }
+    const manifest: Manifest = {
+      version: MANIFEST_VERSION,
+      embedder: embeddings.id,
+      dimension,
+      createdAt: new Date().toISOString(),
+      episodes,
+      chunkCount: chunks.length,
+      efSearch: EF_SEARCH,
+    };
+    options.onProgress?.({ phase: 'write', chunks: chunks.length, episodes: episodes.length });
+    await writeIndex({
+      dir: indexDir,
+      manifest,
+      chunks,
+      vectors: chunkVectors,
+      embeddings,
+      onSwapStep: options.onSwapStep,
+    });
+    report.written = true;
+    return report;
+  } finally {
+    await release();
+  }
+}
+
+async function readPrevious(
+  dir: string,
+  embeddings: PodciteEmbeddings,
+): Promise<{ previous: IndexFiles | undefined; problem: string | undefined }> {
+  try {
+    return { previous: await readIndexFiles({ dir, embeddings }), problem: undefined };
+  } catch (error) {
+    if (!(error instanceof PodciteError)) throw error;
+    if (error.code === 'index:missing') return { previous: undefined, problem: undefined };
+    // Mixing two embedders' vectors in one index would make every search meaningless.
+    if (error.code === 'index:embedder_mismatch') throw error;
+    // A damaged index has nothing worth keeping; build a fresh one rather than refuse.
+    return { previous: undefined, problem: error.message };
+  }
+}
+
+async function parseAll(
+  inputs: string[],
+  onProgress: ((event: IngestProgress) => void) | undefined,
+): Promise<FileOutcome[]> {
+  const outcomes: FileOutcome[] = [];
+  const files: string[] = [];
+  for (const input of inputs) {
+    try {
+      for (const file of await collectFiles([input])) files.push(path.resolve(file));
+    } catch (error) {
+      outcomes.push({ file: input, parsed: undefined, reason: reasonOf(error) });
+    }
+  }
+  const unique = [...new Set(files)];
+  for (const [index, file] of unique.entries()) {
+    onProgress?.({ phase: 'parse', filesDone: index, filesTotal: unique.length, file: displayPath(file) });
+    try {
+      outcomes.push({ file, parsed: await parseFile(file) });
+    } catch (error) {
+      outcomes.push({ file, parsed: undefined, reason: reasonOf(error) });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * Runs `prepareEpisode` on every parsed episode. An id already used by another episode (two files
+ * with the same title) gets a numeric suffix, so chunk ids stay unique.
+ */
+function prepareAll(outcomes: FileOutcome[], takenIds: Set<string>): PreparedEpisode[] {
+  const taken = new Set(takenIds);
+  const prepared: PreparedEpisode[] = [];
+  for (const outcome of outcomes) {
+    for (const parsed of outcome.parsed ?? []) {
+      let episodeId = parsed.episodeId;
+      for (let suffix = 2; taken.has(episodeId); suffix++) episodeId = `${parsed.episodeId}-${suffix}`;
+      taken.add(episodeId);
+      const { episode, chunks } = prepareEpisode(episodeId === parsed.episodeId ? parsed : { ...parsed, episodeId }, {
+        source: displayPath(outcome.file),
+      });
+      prepared.push({ episode, chunks, file: outcome.file });
+    }
+  }
+  return prepared;
+}
+
+/** Stored vectors keyed by the text they embed: an unchanged text never needs embedding again. */
+function storedVectors(previous: IndexFiles): Map<string, number[]> {
+  const byText = new Map<string, number[]>();
+  previous.chunks.forEach((chunk, label) => {
+    byText.set(embeddingText(chunk), previous.store.index.getPoint(label));
+  });
+  return byText;
+}
+
+async function embedMissing(options: {
+  entries: PreparedEpisode[];
+  stored: Map<string, number[]>;
+  embeddings: PodciteEmbeddings;
+  onProgress: ((event: IngestProgress) => void) | undefined;
+}): Promise<{
+  byText: Map<string, number[]>;
+  embedded: number;
+  embeddedChunks: number;
+  embeddedByEpisode: Map<string, number>;
+}> {
+  const { entries, stored, embeddings, onProgress } = options;
+  const byText = new Map(stored);
+  const embeddedByEpisode = new Map<string, number>();
+  const owner = new Map<string, string>();
+  const pendingByEpisode = new Map<string, number>();
+  const slices: { episodeId: string; texts: string[] }[] = [];
+  let embeddedChunks = 0;
+  for (const { episode, chunks } of entries) {
+    const texts: string[] = [];
+    let needing = 0;
+    for (const chunk of chunks) {
+      const text = embeddingText(chunk);
+      if (stored.has(text)) continue;
+      needing++;
+      if (owner.has(text)) continue;
+      owner.set(text, episode.episodeId);
+      texts.push(text);
+    }
+    embeddedChunks += needing;
+    embeddedByEpisode.set(episode.episodeId, needing);
+    if (texts.length === 0) continue;
+    pendingByEpisode.set(episode.episodeId, texts.length);
+    for (let start = 0; start < texts.length; start += EMBED_SLICE) {
+      slices.push({ episodeId: episode.episodeId, texts: texts.slice(start, start + EMBED_SLICE) });
+    }
+  }
+
+  const chunksTotal = owner.size;
+  const episodesTotal = pendingByEpisode.size;
+  let chunksDone = 0;
+  let episodesDone = 0;
+  if (chunksTotal > 0) onProgress?.({ phase: 'embed', chunksDone, chunksTotal, episodesDone, episodesTotal });
+  let next = 0;
+  const runner = async () => {
+    while (next < slices.length) {
+      const slice = slices[next++]!;
+      const vectors = await embeddings.embedDocuments(slice.texts);
+      if (vectors.length !== slice.texts.length) {
+        throw new PodciteError(
+          'unavailable:embeddings',
+          `The embedder returned ${vectors.length} vectors for ${slice.texts.length} texts.`,
+        );
+      }
+      slice.texts.forEach((text, index) => byText.set(text, vectors[index]!));
+      chunksDone += slice.texts.length;
+      const left = pendingByEpisode.get(slice.episodeId)! - slice.texts.length;
+      pendingByEpisode.set(slice.episodeId, left);
+      if (left === 0) episodesDone++;
+      onProgress?.({ phase: 'embed', chunksDone, chunksTotal, episodesDone, episodesTotal });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(EMBED_CONCURRENCY, slices.length) }, runner));
+  return { byText, embedded: chunksTotal, embeddedChunks, embeddedByEpisode };
+}
+
+function groupChunks(chunks: Chunk[]): Map<string, Chunk[]> {
+  const groups = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const group = groups.get(chunk.episodeId);
+    if (group) group.push(chunk);
+    else groups.set(chunk.episodeId, [chunk]);
+  }
+  return groups;
+}
+
+function isInside(file: string, folderOrFile: string): boolean {
+  const relative = path.relative(folderOrFile, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Relative to the working directory when inside it, so manifests and reports read naturally. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,115 @@
+/**
+ * The `[hh:mm:ss] Speaker: text` dialect. A bracketed line without a label continues the previous
+ * speaker; a short Title-Case line followed within seconds by a labelled line is a section heading.
+ */
+import type { ParsedEpisode } from '../../src/domain.js';
+import { PodciteError } from '../../src/errors.js';
+import type { ParseOptions } from './parse-options.js';
+import {
+  collapseSpaces,
+  countLabels,
+  type DialectResult,
+  type Heading,
+  isHeadingLike,
+  readLabel,
+  readLineMark,
+  standaloneEpisode,
+  TurnBuilder,
+} from './transcript-lines.js';
+
+/** Most seconds between a heading and the labelled line it introduces. */
+const HEADING_GAP_SECONDS = 30;
+
+interface Entry {
+  seconds: number | null;
+  rest: string;
+}
+
+/** True when most non-empty lines start with `[hh:mm:ss]`. */
+export function looksBracketed(lines: readonly string[]): boolean {
+  const nonEmpty = lines.map((line) => line.trim()).filter(Boolean);
+  if (nonEmpty.length === 0) return false;
+  const marked = nonEmpty.filter((line) => readLineMark(line) !== null).length;
+  return marked / nonEmpty.length >= 0.6;
+}
+
+/**
+ * Reads bracketed transcript lines (the transcript section only) into turns. Consecutive lines of
+ * one speaker within one section form one turn; every line's time becomes a mark at its first word.
+ */
+export function parseBracketedLines(lines: readonly string[]): DialectResult {
+  const entries: Entry[] = lines
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const mark = readLineMark(line);
+      return { seconds: mark?.seconds ?? null, rest: collapseSpaces(mark ? mark.rest : line) };
+    });
+  const counts = countLabels(entries.map((entry) => entry.rest));
+  const isFirmTurn = (entry: Entry | undefined): boolean => {
+    const label = entry ? readLabel(entry.rest)?.label : undefined;
+    return label !== undefined && (counts.get(label) ?? 0) >= 2;
+  };
+  const isHeading = (index: number): boolean => {
+    const entry = entries[index]!;
+    if (isFirmTurn(entry) || !isHeadingLike(entry.rest)) return false;
+    // Skip a repeated heading line to find the turn it introduces.
+    let next = index + 1;
+    while (
+      next < entries.length &&
+      next <= index + 2 &&
+      isHeadingLike(entries[next]!.rest) &&
+      !isFirmTurn(entries[next])
+    )
+      next += 1;
+    const following = entries[next];
+    if (!following) return false;
+    const introducesTurn =
+      isFirmTurn(following) || (readLabel(following.rest) !== null && !isHeadingLike(following.rest));
+    if (!introducesTurn) return false;
+    if (entry.seconds !== null && following.seconds !== null) {
+      const gap = following.seconds - entry.seconds;
+      if (gap < 0 || gap > HEADING_GAP_SECONDS) return false;
+    }
+    return true;
+  };
+
+  const result: DialectResult = { turns: [], headings: [], structure: [] };
+  let current: TurnBuilder | undefined;
+  let chapter: string | undefined;
+  const flush = () => {
+    if (current && !current.isEmpty) result.turns.push(current.build());
+    current = undefined;
+  };
+  entries.forEach((entry, index) => {
+    if (isHeading(index)) {
+      flush();
+      const heading: Heading = { title: entry.rest, seconds: entry.seconds };
+      result.headings.push(heading);
+      chapter = heading.title;
+      return;
+    }
+    const labelled = readLabel(entry.rest);
+    if (labelled) {
+      result.structure.push(labelled.label);
+      if (!current || current.speaker !== labelled.label) {
+        flush();
+        current = new TurnBuilder(labelled.label, chapter);
+      }
+      current.append(labelled.text, entry.seconds);
+      return;
+    }
+    current ??= new TurnBuilder(null, chapter);
+    current.append(entry.rest, entry.seconds);
+  });
+  flush();
+  return result;
+}
+
+/** Parses a .txt file holding only a bracketed transcript; the title comes from the file name. */
+export function parseBracketedTranscript(text: string, options: ParseOptions): ParsedEpisode[] {
+  const result = parseBracketedLines(text.split(/\r?\n/));
+  if (result.turns.length === 0)
+    throw new PodciteError('parse:bracketed', `${options.fileName}: no "[hh:mm:ss] Speaker: text" lines found`);
+  return [standaloneEpisode(result, options)];
+}

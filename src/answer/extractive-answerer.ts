@@ -1,0 +1,249 @@
+/**
+ * The offline answerer: no language model, only sentences quoted verbatim from the transcripts.
+ * It retrieves chunks, scores their sentences against the question, and answers with one to three
+ * quoted sentences, each cited to the second it was said — or abstains when nothing supports an answer.
+ */
+import type {
+  AnswerEvent,
+  Answerer,
+  ChatAnswer,
+  ChatRequest,
+  Chunk,
+  Citation,
+  Retriever,
+  SearchHit,
+} from '../domain.js';
+import { tokenize } from '../retrieval/tokenize.js';
+import type { LoadedIndex } from '../store/loaded-index.js';
+import { boundHistory } from './bound-history.js';
+import { buildCitation, type QuoteSpan } from './citations.js';
+import { rewriteQuestionHeuristically } from './rewrite-question.js';
+import { type ScoredSentence, scoreSentences } from './score-sentences.js';
+
+/** What the answer says when the corpus does not support one. */
+export const ABSTENTION_TEXT =
+  "Sorry — the episodes don't seem to cover this, so I can't answer it from the transcripts. The closest passages I found are listed as sources.";
+
+/**
+ * Least `coverage` (share of the question's IDF weight, see `scoreSentences`) the best sentence needs
+ * for an answer. Chosen by `bench/calibrate-abstention.ts` on the dev set; see that script's output.
+ */
+export const DEFAULT_ABSTAIN_BELOW = 0.45;
+
+/** Chunks retrieved per question. */
+export const DEFAULT_TOP_K = 8;
+/** Nearest passages shown as sources when the answer abstains. */
+const ABSTENTION_SOURCES = 5;
+/** A further sentence joins the answer only if it scores at least this share of the best one. */
+const SECOND_SENTENCE_RATIO = 0.75;
+/** For "when" questions, the earliest sentence scoring at least this share of the best marks the start. */
+const TOPIC_START_RATIO = 0.7;
+/** A quote shorter than this many words takes in the next sentence of the same speaker. */
+const MIN_QUOTE_WORDS = 6;
+
+/** "When does…", "At what timestamp…", "What time…", "How far into…". */
+export function isWhenQuestion(question: string): boolean {
+  return /^\s*(?:when\b|at what (?:time|point|timestamp|minute|moment)\b|what time\b|at which (?:time|point|timestamp)\b|how (?:far|long) into\b)|\btimestamp\b/i.test(
+    question,
+  );
+}
+
+/** How strongly the retrieved sentences support any answer: the best sentence's coverage (0..1). */
+export function answerSupport(scored: ScoredSentence[]): number {
+  return scored.reduce((best, entry) => Math.max(best, entry.coverage), 0);
+}
+
+function sentenceWordCount(chunk: Chunk, span: QuoteSpan): number {
+  return chunk.text.slice(span.start, span.end).split(/\s+/u).filter(Boolean).length;
+}
+
+/** The quote for a scored sentence: the sentence, plus the next one of the same speaker when it is a fragment. */
+function quoteSpan(entry: ScoredSentence, all: ScoredSentence[]): QuoteSpan {
+  const span = { start: entry.sentence.start, end: entry.sentence.end };
+  if (sentenceWordCount(entry.chunk, span) >= MIN_QUOTE_WORDS) return span;
+  const next = all.find(
+    (other) =>
+      other.chunk === entry.chunk &&
+      other.sentence.index === entry.sentence.index + 1 &&
+      other.sentence.speaker === entry.sentence.speaker,
+  );
+  return next ? { start: span.start, end: next.sentence.end } : span;
+}
+
+/** The chunk right before `chunk` in its episode, if the index has it. */
+function previousChunk(index: LoadedIndex, chunk: Chunk): Chunk | undefined {
+  if (chunk.ordinal === 0) return undefined;
+  return index.chunks.find(
+    (candidate) => candidate.episodeId === chunk.episodeId && candidate.ordinal === chunk.ordinal - 1,
+  );
+}
+
+/**
+ * Picks the sentences to quote: the best one, then up to `maxSentences - 1` more that score close to
+ * it and add something — a question term not yet quoted, or another episode.
+ */
+function chooseSentences(options: { scored: ScoredSentence[]; question: string; maxSentences: number }) {
+  const { scored, maxSentences } = options;
+  const best = scored[0];
+  if (!best) return [];
+  const questionTerms = new Set(tokenize(options.question));
+  const termsOf = (entry: ScoredSentence) =>
+    new Set(tokenize(entry.chunk.text.slice(entry.sentence.start, entry.sentence.end)));
+  const chosen = [best];
+  const covered = termsOf(best);
+  for (const candidate of scored.slice(1)) {
+    if (chosen.length >= maxSentences || candidate.score < SECOND_SENTENCE_RATIO * best.score) break;
+    if (chosen.some((entry) => entry.chunk === candidate.chunk && entry.sentence.index === candidate.sentence.index)) {
+      continue;
+    }
+    const terms = termsOf(candidate);
+    const addsTerm = [...terms].some((term) => questionTerms.has(term) && !covered.has(term));
+    const addsEpisode = chosen.every((entry) => entry.chunk.episodeId !== candidate.chunk.episodeId);
+    if (!addsTerm && !addsEpisode) continue;
+    chosen.push(candidate);
+    for (const term of terms) covered.add(term);
+  }
+  return chosen;
+}
+
+/** For a "when" question: the earliest strong sentence in the best chunk or the one before it. */
+function topicStart(options: {
+  question: string;
+  hits: SearchHit[];
+  index: LoadedIndex;
+  best: ScoredSentence;
+}): ScoredSentence {
+  const { best, index } = options;
+  const before = previousChunk(index, best.chunk);
+  const rescored = scoreSentences({
+    question: options.question,
+    hits: options.hits,
+    index,
+    extraChunks: before ? [before] : [],
+  });
+  const candidates = rescored.filter(
+    (entry) =>
+      (entry.chunk.chunkId === best.chunk.chunkId || entry.chunk.chunkId === before?.chunkId) &&
+      entry.score >= TOPIC_START_RATIO * best.score,
+  );
+  candidates.sort((a, b) => a.chunk.ordinal - b.chunk.ordinal || a.sentence.start - b.sentence.start);
+  return candidates[0] ?? best;
+}
+
+function leadFor(entry: ScoredSentence): string {
+  if (entry.sentence.speaker) return `${entry.sentence.speaker} said: `;
+  if (entry.chunk.kind === 'shownotes') return 'The episode notes say: ';
+  return '';
+}
+
+/** One citation per chunk: its best sentence, for the `sources` event. */
+function nearestPassages(options: {
+  scored: ScoredSentence[];
+  index: LoadedIndex;
+  exclude: Set<string>;
+  firstNumber: number;
+  limit: number;
+}): Citation[] {
+  const citations: Citation[] = [];
+  const seen = new Set(options.exclude);
+  for (const entry of options.scored) {
+    if (citations.length >= options.limit) break;
+    if (seen.has(entry.chunk.chunkId)) continue;
+    seen.add(entry.chunk.chunkId);
+    citations.push(
+      buildCitation({
+        n: options.firstNumber + citations.length,
+        chunk: entry.chunk,
+        span: quoteSpan(entry, options.scored),
+        manifest: options.index.manifest,
+        speaker: entry.sentence.speaker,
+      }),
+    );
+  }
+  return citations;
+}
+
+export interface ExtractiveAnswererOptions {
+  retriever: Retriever;
+  index: LoadedIndex;
+  /** Chunks retrieved per question (default 8). */
+  topK?: number | undefined;
+  /** Abstain when the best sentence's coverage is below this (default `DEFAULT_ABSTAIN_BELOW`). */
+  abstainBelow?: number | undefined;
+  /** Most sentences quoted in an answer (default 3). */
+  maxSentences?: number | undefined;
+}
+
+/**
+ * The offline answerer. Events: `sources` (the citations the answer uses, numbered 1…m, then the
+ * other retrieved passages numbered on; when abstaining, the nearest passages), one `text-delta`
+ * per quoted sentence, then `end`. An abstaining answer has `answerable: false` and `citations: []`.
+ * Follow-ups are rewritten with `rewriteQuestionHeuristically` before retrieval.
+ */
+export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): Answerer {
+  const { retriever, index } = options;
+  const topK = options.topK ?? DEFAULT_TOP_K;
+  const abstainBelow = options.abstainBelow ?? DEFAULT_ABSTAIN_BELOW;
+  const maxSentences = options.maxSentences ?? 3;
+
+  async function* answer(
+    request: ChatRequest,
+    { signal }: { signal?: AbortSignal | undefined },
+  ): AsyncGenerator<AnswerEvent> {
+    const history = boundHistory(request.history);
+    const question = rewriteQuestionHeuristically({ question: request.message, history });
+    const hits = await retriever.search(question, { k: topK, episodeIds: request.episodeIds });
+    if (signal?.aborted) return;
+    const scored = scoreSentences({ question, hits, index });
+    const best = scored[0];
+
+    if (!best || answerSupport(scored) < abstainBelow) {
+      const sources = nearestPassages({ scored, index, exclude: new Set(), firstNumber: 1, limit: ABSTENTION_SOURCES });
+      yield { type: 'sources', citations: sources };
+      yield { type: 'text-delta', text: ABSTENTION_TEXT };
+      const body: ChatAnswer = { answer: ABSTENTION_TEXT, answerable: false, mode: 'extractive', citations: [] };
+      yield { type: 'end', answer: body };
+      return;
+    }
+
+    const when = isWhenQuestion(request.message);
+    const chosen = when
+      ? [topicStart({ question, hits, index, best })]
+      : chooseSentences({ scored, question, maxSentences });
+    const citations = chosen.map((entry, position) =>
+      buildCitation({
+        n: position + 1,
+        chunk: entry.chunk,
+        span: quoteSpan(entry, scored),
+        manifest: index.manifest,
+        speaker: entry.sentence.speaker,
+      }),
+    );
+    const parts = citations.map((citation, position) => {
+      const entry = chosen[position]!;
+      if (when && citation.timestampLabel !== null) {
+        const who = entry.sentence.speaker ?? 'The conversation';
+        return `${who} gets to this at ${citation.timestampLabel}: "${citation.quote}" [${citation.n}]`;
+      }
+      return `${leadFor(entry)}"${citation.quote}" [${citation.n}]`;
+    });
+    const others = nearestPassages({
+      scored,
+      index,
+      exclude: new Set(citations.map((citation) => citation.chunkId)),
+      firstNumber: citations.length + 1,
+      limit: topK,
+    });
+    yield { type: 'sources', citations: [...citations, ...others] };
+    for (const [position, part] of parts.entries()) {
+      if (signal?.aborted) return;
+      yield { type: 'text-delta', text: position === 0 ? part : ` ${part}` };
+    }
+    yield {
+      type: 'end',
+      answer: { answer: parts.join(' '), answerable: true, mode: 'extractive', citations },
+    };
+  }
+
+  return { mode: 'extractive', answer };
+}

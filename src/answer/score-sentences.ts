@@ -1,0 +1,119 @@
+/**
+ * Sentence scoring for answers: how much of a question's meaning (its terms, weighted by rarity
+ * over the whole index) a sentence carries, nudged by how well retrieval ranked its chunk.
+ * The same `coverage` number is the abstention signal, so it must be comparable across questions.
+ */
+import type { Chunk, SearchHit } from '../domain.js';
+import { stem, tokenize } from '../retrieval/tokenize.js';
+import type { LoadedIndex } from '../store/loaded-index.js';
+import { embeddingText } from '../util/chunk-text.js';
+import { type Sentence, splitSentences } from './split-sentences.js';
+
+export interface ScoredSentence {
+  chunk: Chunk;
+  sentence: Sentence;
+  /** 0-based rank of the chunk in the retrieval results. */
+  hitRank: number;
+  /**
+   * Share (0..1) of the question's IDF weight found in the sentence; terms found only elsewhere in the
+   * chunk or in its speaker/title count partly. Comparable across questions.
+   */
+  coverage: number;
+  /** Ranking score: coverage plus a small retrieval-rank prior and a penalty for fragments. */
+  score: number;
+}
+
+/** Question words that say what kind of answer is wanted rather than what it is about. */
+const META_WORDS: ReadonlySet<string> = new Set(
+  ['episode', 'podcast', 'show', 'timestamp', 'time', 'minute', 'point', 'start', 'begin', 'talk', 'discuss'].map(stem),
+);
+
+/** Weight of a question term found in the chunk (or its speaker/title) but not in the sentence. */
+const CONTEXT_WEIGHT = 0.35;
+/** How much the retrieval rank can add to a sentence's score (top hit gets all of it). */
+const RANK_PRIOR = 0.12;
+/** Sentences shorter than this many words are scaled down: fragments rarely answer anything. */
+const MIN_USEFUL_WORDS = 6;
+
+interface TermStatistics {
+  documentCount: number;
+  documentFrequency: Map<string, number>;
+}
+
+const statisticsByIndex = new WeakMap<LoadedIndex, TermStatistics>();
+
+/** Document frequencies over every chunk of the index, computed once per loaded index. */
+function termStatistics(index: LoadedIndex): TermStatistics {
+  const cached = statisticsByIndex.get(index);
+  if (cached) return cached;
+  const documentFrequency = new Map<string, number>();
+  for (const chunk of index.chunks) {
+    for (const term of new Set(tokenize(embeddingText(chunk)))) {
+      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    }
+  }
+  const statistics = { documentCount: index.chunks.length, documentFrequency };
+  statisticsByIndex.set(index, statistics);
+  return statistics;
+}
+
+/** BM25-style inverse document frequency; a term the index never saw gets the largest weight. */
+export function inverseDocumentFrequency(index: LoadedIndex, term: string): number {
+  const { documentCount, documentFrequency } = termStatistics(index);
+  const frequency = documentFrequency.get(term) ?? 0;
+  return Math.log(1 + (documentCount - frequency + 0.5) / (frequency + 0.5));
+}
+
+/**
+ * The question's distinct terms with their IDF weights. Meta words ("timestamp", "episode") are
+ * dropped when anything else is left, so "when does X start" is about X.
+ */
+export function questionTerms(index: LoadedIndex, question: string): Map<string, number> {
+  const all = [...new Set(tokenize(question))];
+  const topical = all.filter((term) => !META_WORDS.has(term));
+  const chosen = topical.length > 0 ? topical : all;
+  return new Map(chosen.map((term) => [term, inverseDocumentFrequency(index, term)]));
+}
+
+/**
+ * Scores every sentence of the retrieved chunks against the question, best first.
+ * Chunks that are not hits can be added through `extraChunks` (e.g. the chunk before a hit, to find
+ * where a topic starts); they get the rank prior of the last hit.
+ */
+export function scoreSentences(options: {
+  question: string;
+  hits: SearchHit[];
+  index: LoadedIndex;
+  extraChunks?: Chunk[] | undefined;
+}): ScoredSentence[] {
+  const terms = questionTerms(options.index, options.question);
+  const totalWeight = [...terms.values()].reduce((sum, weight) => sum + weight, 0);
+  const chunks = [
+    ...options.hits.map((hit, rank) => ({ chunk: hit.chunk, rank })),
+    ...(options.extraChunks ?? []).map((chunk) => ({ chunk, rank: Math.max(0, options.hits.length - 1) })),
+  ];
+  const scored: ScoredSentence[] = [];
+  for (const { chunk, rank } of chunks) {
+    const chunkTerms = new Set(tokenize(embeddingText(chunk)));
+    for (const term of tokenize(`${chunk.episodeTitle} ${chunk.chapter ?? ''} ${chunk.speakers.join(' ')}`)) {
+      chunkTerms.add(term);
+    }
+    for (const sentence of splitSentences(chunk)) {
+      const sentenceText = chunk.text.slice(sentence.start, sentence.end);
+      const words = tokenize(sentenceText);
+      const sentenceTerms = new Set(words);
+      for (const term of tokenize(sentence.speaker ?? '')) sentenceTerms.add(term);
+      let matched = 0;
+      for (const [term, weight] of terms) {
+        if (sentenceTerms.has(term)) matched += weight;
+        else if (chunkTerms.has(term)) matched += CONTEXT_WEIGHT * weight;
+      }
+      const coverage = totalWeight > 0 ? matched / totalWeight : 0;
+      const rankPrior = RANK_PRIOR * (1 - rank / Math.max(1, chunks.length));
+      const wordCount = sentenceText.split(/\s+/u).length;
+      const lengthFactor = Math.min(1, wordCount / MIN_USEFUL_WORDS);
+      scored.push({ chunk, sentence, hitRank: rank, coverage, score: (coverage + rankPrior) * lengthFactor });
+    }
+  }
+  return scored.sort((a, b) => b.score - a.score);
+}

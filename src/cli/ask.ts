@@ -1,0 +1,129 @@
+/**
+ * `npm run ask -- "QUESTION" [--json]`: one answer on stdout. Human output is the answer, then
+ * its numbered citations (episode, speaker, timestamp, link, quote); `--json` prints the same body
+ * as POST /api/chat. Progress (e.g. a first ingest) and notices go to stderr, so stdout pipes cleanly.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Answerer, ChatAnswer } from '../domain.js';
+import { PodciteError } from '../errors.js';
+import { collectAnswer } from '../http/collect-answer.js';
+import { REQUEST_LIMITS } from '../http/request-schemas.js';
+
+const USAGE = 'Usage: npm run ask -- "QUESTION" [--json] [--episode EPISODE_ID ...]';
+
+const readArguments = (argv: readonly string[]) =>
+  parseArgs({
+    args: [...argv],
+    options: { json: { type: 'boolean' }, episode: { type: 'string', multiple: true } },
+    allowPositionals: true,
+  });
+
+export interface AskArguments {
+  question: string;
+  json: boolean;
+  episodeIds: string[] | undefined;
+}
+
+/** Reads the command line (the arguments after the script). Throws `PodciteError('bad_request:usage')`. */
+export function parseAskArguments(argv: readonly string[]): AskArguments {
+  let parsed: ReturnType<typeof readArguments>;
+  try {
+    parsed = readArguments(argv);
+  } catch (error) {
+    throw new PodciteError('bad_request:usage', `${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  // Unquoted words (npm run ask -- what is RAG) are one question.
+  const question = parsed.positionals.join(' ').trim();
+  if (question === '') throw new PodciteError('bad_request:usage', `No question given.\n${USAGE}`);
+  if (question.length > REQUEST_LIMITS.messageCharacters) {
+    throw new PodciteError(
+      'bad_request:usage',
+      `The question must be at most ${REQUEST_LIMITS.messageCharacters} characters.`,
+    );
+  }
+  const episodeIds = parsed.values.episode;
+  return { question, json: parsed.values.json ?? false, episodeIds: episodeIds?.length ? episodeIds : undefined };
+}
+
+/** The answer as a person reads it in a terminal: text, then one block per citation. */
+export function formatAnswer(answer: ChatAnswer): string {
+  const lines = [answer.answer];
+  if (answer.citations.length > 0) {
+    lines.push('', 'Sources:');
+    for (const citation of answer.citations) {
+      const when =
+        citation.timestampLabel === null
+          ? 'time unknown'
+          : `${citation.approximate ? '~' : ''}${citation.timestampLabel}${citation.approximate ? ' (approximate)' : ''}`;
+      lines.push(`[${citation.n}] ${citation.episodeTitle} — ${citation.speaker ?? 'unknown speaker'}, ${when}`);
+      lines.push(`    "${citation.quote}"`);
+      if (citation.url !== null) lines.push(`    ${citation.url}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Asks one question and writes the result; separated from `main` so tests can pass a fake answerer. */
+export async function ask(options: {
+  arguments: AskArguments;
+  answerer: Answerer;
+  write: (text: string) => void;
+  warn: (text: string) => void;
+}): Promise<ChatAnswer> {
+  const { question, json, episodeIds } = options.arguments;
+  const answer = await collectAnswer(options.answerer.answer({ message: question, history: [], episodeIds }, {}));
+  if (json) {
+    options.write(`${JSON.stringify(answer, null, 2)}\n`);
+  } else {
+    options.write(formatAnswer(answer));
+    if (answer.notice !== undefined) options.warn(`Note: ${answer.notice}\n`);
+  }
+  return answer;
+}
+
+async function main(): Promise<void> {
+  const warn = (text: string) => process.stderr.write(text);
+  const log = (message: string) => warn(`${message}\n`);
+  let embeddings: { close(): Promise<void> } | undefined;
+  try {
+    const askArguments = parseAskArguments(process.argv.slice(2));
+    // Loaded here, not at the top, so importing this module (tests) does not pull in the embedder.
+    const [{ loadConfig }, { createEmbeddings }, { ensureIndex }, { createRetriever }, answerModules] =
+      await Promise.all([
+        import('../config.js'),
+        import('../embeddings/create-embeddings.js'),
+        import('../store/ensure-index.js'),
+        import('../retrieval/create-retriever.js'),
+        Promise.all([import('../answer/create-answerer.js'), import('../answer/load-prompts.js')]),
+      ]);
+    const [{ createAnswerer }, { loadPrompts }] = answerModules;
+    const config = loadConfig();
+    const embedder = createEmbeddings(config);
+    embeddings = embedder;
+    const index = await ensureIndex({ config, embeddings: embedder, log });
+    const retriever = createRetriever({ index, embeddings: embedder });
+    const answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
+    await ask({ arguments: askArguments, answerer, write: (text) => process.stdout.write(text), warn });
+  } catch (error) {
+    if (error instanceof PodciteError)
+      log(error.code === 'bad_request:usage' ? error.message : `podcite: ${error.message}`);
+    else log(`podcite: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = error instanceof PodciteError && error.code === 'bad_request:usage' ? 2 : 1;
+  } finally {
+    await embeddings?.close();
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await main();

@@ -1,0 +1,166 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { PodciteError } from '../errors.js';
+
+/** Message from the pool to a worker: embed these texts. */
+export interface WorkerRequest {
+  id: number;
+  texts: string[];
+  batchSize: number;
+}
+
+/** Message from a worker: `vectors` holds `texts.length × dimension` floats back to back, or `error` says why not. */
+export type WorkerReply = { id: number; vectors: Float32Array; error?: undefined } | { id: number; error: string };
+
+interface Task {
+  id: number;
+  texts: string[];
+  resolve: (vectors: Float32Array) => void;
+  reject: (error: Error) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  task: Task | undefined;
+}
+
+/**
+ * Spreads embedding batches over worker threads, each holding its own copy of the model (~250 MB).
+ * Workers start on the first call and hold the event loop open only while they have work, so a
+ * caller that forgets `close()` does not hang the process.
+ */
+export class EmbeddingWorkerPool {
+  readonly size: number;
+  private readonly batchSize: number;
+  private readonly dimension: number;
+  private readonly workerUrl: URL;
+  private workers: PoolWorker[] = [];
+  private queue: Task[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  /**
+   * @param options.size number of worker threads (≥ 1).
+   * @param options.dimension floats per vector in the workers' replies.
+   * @param options.batchSize texts per message; also the model's batch (default 16, which keeps wasm memory ~250 MB).
+   * @param options.workerUrl worker entry; defaults to `embedding-worker.ts` beside this file.
+   */
+  constructor(options: { size: number; dimension: number; batchSize?: number; workerUrl?: URL }) {
+    if (!Number.isInteger(options.size) || options.size < 1) {
+      throw new PodciteError('internal:embeddings', `A worker pool needs at least one worker (got ${options.size}).`);
+    }
+    this.size = options.size;
+    this.dimension = options.dimension;
+    this.batchSize = options.batchSize ?? 16;
+    this.workerUrl = options.workerUrl ?? new URL('./embedding-worker.ts', import.meta.url);
+  }
+
+  /** Embeds texts in the workers; vectors come back in input order. */
+  async embed(texts: string[]): Promise<number[][]> {
+    if (this.closed) throw new PodciteError('internal:embeddings', 'The embedding worker pool is closed.');
+    if (texts.length === 0) return [];
+    if (this.workers.length === 0) this.start();
+    const batches: Promise<Float32Array>[] = [];
+    for (let start = 0; start < texts.length; start += this.batchSize) {
+      const batchTexts = texts.slice(start, start + this.batchSize);
+      batches.push(
+        new Promise<Float32Array>((resolve, reject) => {
+          this.queue.push({ id: this.nextId++, texts: batchTexts, resolve, reject });
+        }),
+      );
+    }
+    this.dispatch();
+    const vectors: number[][] = [];
+    for (const flat of await Promise.all(batches)) {
+      for (let offset = 0; offset < flat.length; offset += this.dimension) {
+        vectors.push(Array.from(flat.subarray(offset, offset + this.dimension)));
+      }
+    }
+    return vectors;
+  }
+
+  /** Stops every worker; pending calls fail. Safe to call more than once. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failAll(new PodciteError('internal:embeddings', 'The embedding worker pool was closed.'));
+    await this.stopWorkers();
+  }
+
+  private start(): void {
+    for (let index = 0; index < this.size; index++) {
+      const worker = spawnWorker(this.workerUrl);
+      const entry: PoolWorker = { worker, task: undefined };
+      worker.unref();
+      worker.on('message', (reply: WorkerReply) => this.onReply(entry, reply));
+      worker.on('error', (error) => this.onCrash(error));
+      worker.on('exit', (code) => {
+        if (!this.closed && this.workers.includes(entry)) {
+          this.onCrash(new Error(`an embedding worker exited with code ${code}`));
+        }
+      });
+      this.workers.push(entry);
+    }
+  }
+
+  private dispatch(): void {
+    for (const entry of this.workers) {
+      if (entry.task) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      entry.task = task;
+      entry.worker.ref();
+      const request: WorkerRequest = { id: task.id, texts: task.texts, batchSize: this.batchSize };
+      entry.worker.postMessage(request);
+    }
+  }
+
+  private onReply(entry: PoolWorker, reply: WorkerReply): void {
+    const task = entry.task;
+    if (!task || task.id !== reply.id) return;
+    entry.task = undefined;
+    entry.worker.unref();
+    if (reply.error !== undefined) {
+      task.reject(new PodciteError('unavailable:embeddings', `Embedding failed in a worker: ${reply.error}`));
+    } else {
+      task.resolve(reply.vectors);
+    }
+    this.dispatch();
+  }
+
+  private onCrash(error: Error): void {
+    // One crashed worker fails the whole call: its batch is lost and a partial result is useless.
+    // The next call starts fresh workers.
+    this.failAll(
+      new PodciteError('unavailable:embeddings', `An embedding worker failed: ${error.message}`, { cause: error }),
+    );
+    void this.stopWorkers();
+  }
+
+  private failAll(error: Error): void {
+    const tasks = [...this.queue, ...this.workers.flatMap((entry) => (entry.task ? [entry.task] : []))];
+    this.queue = [];
+    for (const entry of this.workers) entry.task = undefined;
+    for (const task of tasks) task.reject(error);
+  }
+
+  private async stopWorkers(): Promise<void> {
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((entry) => entry.worker.terminate()));
+  }
+}
+
+/**
+ * Starts a worker on a TypeScript entry under both `tsx` and vitest. Node 20 does not apply the
+ * parent's module hooks to a worker's entry (even with `--import tsx` in `execArgv`), so the worker
+ * registers tsx itself before importing the entry.
+ */
+function spawnWorker(entry: URL): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
+  // tsx's package exports map `tsx/esm/api` to a CommonJS file under `require`; the ESM twin sits beside the loader.
+  const loaderPath = createRequire(import.meta.url).resolve('tsx');
+  const tsxApi = new URL('./esm/api/index.mjs', pathToFileURL(loaderPath)).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../config.js';
+import type { Answerer, Retriever } from '../domain.js';
+import type { LoadedIndex } from '../store/loaded-index.js';
+import type { InFlightTracker } from './in-flight-tracker.js';
+
+/** Everything the HTTP layer needs, built by `src/cli/serve.ts` (or by tests, with fakes). */
+export interface AppDependencies {
+  config: Pick<Config, 'apiToken' | 'corsOrigins' | 'requestTimeoutMs' | 'rateLimitPerMinute' | 'llm'>;
+  index: LoadedIndex;
+  retriever: Retriever;
+  answerer: Answerer;
+  /** Embedder identity reported by /api/health, e.g. `local:use-lite`. */
+  embedderId: string;
+  /** Folder holding `index.html` and `dist/`; default: the repository's `web/`. */
+  webRoot?: string | undefined;
+  /** Counts in-flight requests for graceful shutdown; default: a private tracker. */
+  tracker?: InFlightTracker | undefined;
+  /** Server-side log line (stderr by default); receives full error details that clients never see. */
+  log?: ((message: string) => void) | undefined;
+  /** Milliseconds between SSE heartbeat comments; default 15 000. */
+  heartbeatMs?: number | undefined;
+  /** Clock for the rate limiter, in ms; default `Date.now`. */
+  now?: (() => number) | undefined;
+}

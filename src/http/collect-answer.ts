@@ -1,0 +1,10 @@
+import type { AnswerEvent, ChatAnswer } from '../domain.js';
+import { PodciteError } from '../errors.js';
+
+/** Drains an answer stream and returns the `end` event's answer (the JSON body of POST /api/chat). */
+export async function collectAnswer(events: AsyncIterable<AnswerEvent>): Promise<ChatAnswer> {
+  for await (const event of events) {
+    if (event.type === 'end') return event.answer;
+  }
+  throw new PodciteError('internal:answerer', 'The answerer finished without an answer.');
+}

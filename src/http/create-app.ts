@@ -1,0 +1,68 @@
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { PodciteError } from '../errors.js';
+import { createApiRouter } from './api-routes.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { bearerAuth } from './auth.js';
+import { cors } from './cors.js';
+import { errorMiddleware } from './error-middleware.js';
+import { InFlightTracker } from './in-flight-tracker.js';
+import { createOpenAIRouter } from './openai-routes.js';
+import { rateLimit } from './rate-limit.js';
+import { REQUEST_LIMITS } from './request-schemas.js';
+import { securityHeaders } from './security-headers.js';
+import { DEFAULT_HEARTBEAT_MS } from './sse.js';
+
+export type { AppDependencies } from './app-dependencies.js';
+
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+
+// Only top-level page files are served from web/ itself (never web/src or configs); the bundle is under dist/.
+const PAGE_FILE = /^\/(?:[\w-]+\.(?:html|css|js|svg|png|ico|webmanifest))?$/;
+
+/**
+ * The Express app: security headers everywhere; `/api` and `/v1` behind CORS, the rate limit,
+ * bearer auth (when API_TOKEN is set) and a 64 kB JSON body limit; the chat page at `/`;
+ * JSON 404 for anything else; one error middleware. Call `listen` on the result.
+ */
+export function createApp(dependencies: AppDependencies): express.Express {
+  const { config } = dependencies;
+  const log = dependencies.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const secrets = [config.apiToken, config.llm?.apiKey].filter((secret): secret is string => secret !== undefined);
+  const reporting = { log, secrets, heartbeatMs: dependencies.heartbeatMs ?? DEFAULT_HEARTBEAT_MS };
+  const tracker = dependencies.tracker ?? new InFlightTracker();
+  const webRoot = dependencies.webRoot ?? DEFAULT_WEB_ROOT;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+
+  const guarded = [
+    tracker.middleware(),
+    cors(config.corsOrigins),
+    rateLimit({ perMinute: config.rateLimitPerMinute, ...(dependencies.now ? { now: dependencies.now } : {}) }),
+    bearerAuth(config.apiToken),
+    express.json({ limit: REQUEST_LIMITS.bodyBytes }),
+    ((_request, response, next) => {
+      // Answers may quote a private corpus and travel with a token: keep them out of shared caches.
+      response.set('Cache-Control', 'no-store');
+      next();
+    }) satisfies express.RequestHandler,
+  ];
+  app.use('/api', ...guarded, createApiRouter(dependencies, reporting));
+  app.use('/v1', ...guarded, createOpenAIRouter(dependencies, reporting));
+
+  const pageFiles = express.static(webRoot, { index: 'index.html' });
+  app.use((request, response, next) => {
+    if (PAGE_FILE.test(request.path)) pageFiles(request, response, next);
+    else next();
+  });
+  app.use(express.static(`${webRoot}/dist`, { index: 'index.html' }));
+  app.use('/dist', express.static(`${webRoot}/dist`, { index: false }));
+
+  app.use((request, _response, next) => {
+    next(new PodciteError('not_found:route', `No route for ${request.method} ${request.path.slice(0, 200)}.`));
+  });
+  app.use(errorMiddleware({ log, secrets }));
+  return app;
+}

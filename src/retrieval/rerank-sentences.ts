@@ -1,0 +1,138 @@
+import type { Chunk, SearchHit } from '../domain.js';
+import { tokenize } from './tokenize.js';
+
+/** One candidate supporting sentence inside a retrieved chunk. */
+export interface RankedSentence {
+  chunk: Chunk;
+  /** Character offset of the sentence in `chunk.text` (pass to `timeAtOffset` for its time). */
+  offset: number;
+  /** The sentence, verbatim from `chunk.text` (so `chunk.text.slice(offset, offset + text.length) === text`). */
+  text: string;
+  /** Who says it: the `Name: ` prefix in force in a grouped chunk, else the chunk's speaker. */
+  speaker: string | null;
+  /** Higher is better; comparable within one call. */
+  score: number;
+  /** Rank of the chunk in the hits (0-based). */
+  hitRank: number;
+}
+
+export interface RankSentencesOptions {
+  /**
+   * IDF of a (tokenized) term over the whole index, e.g. `retriever.lexicalIndex.bm25.inverseDocumentFrequency`
+   * bound to its index. Default: IDF over the sentences of the hits themselves.
+   */
+  inverseDocumentFrequency?: ((term: string) => number) | undefined;
+  /** Weight of the chunk's retrieval score (relative to the best hit) against the sentence's own match. Default 0.3. */
+  hitWeight?: number | undefined;
+  /** Sentences shorter than this many words are skipped ("Yeah.", "Right."). Default 4. */
+  minimumWords?: number | undefined;
+  /** How many sentences to return. Default 10. */
+  limit?: number | undefined;
+}
+
+/**
+ * Ranks the sentences of retrieved chunks by how well each answers the question: the IDF-weighted
+ * share of question terms it contains, a bonus for question word pairs it keeps adjacent, and
+ * the retrieval score of its chunk. Best first. The answerer cites the top sentence, timing it
+ * with `timeAtOffset(chunk, offset)`.
+ */
+export function rankSentences(
+  question: string,
+  hits: readonly SearchHit[],
+  options: RankSentencesOptions = {},
+): RankedSentence[] {
+  const questionTerms = [...new Set(tokenize(question))];
+  const questionPairs = new Set(pairs(tokenize(question)));
+  const minimumWords = options.minimumWords ?? 4;
+  const hitWeight = options.hitWeight ?? 0.3;
+  const candidates = hits.flatMap((hit, hitRank) =>
+    splitSentences(hit.chunk).map((sentence) => ({ ...sentence, hit, hitRank, terms: tokenize(sentence.text) })),
+  );
+  const idf = options.inverseDocumentFrequency ?? localInverseDocumentFrequency(candidates.map((c) => c.terms));
+  const weightTotal = questionTerms.reduce((sum, term) => sum + idf(term), 0);
+  const bestHitScore = Math.max(0, ...hits.map((hit) => hit.score));
+
+  const ranked: RankedSentence[] = [];
+  for (const candidate of candidates) {
+    if (candidate.text.split(/\s+/u).length < minimumWords) continue;
+    const present = new Set(candidate.terms);
+    let matched = 0;
+    for (const term of questionTerms) if (present.has(term)) matched += idf(term);
+    const coverage = weightTotal > 0 ? matched / weightTotal : 0;
+    const sentencePairs = new Set(pairs(candidate.terms));
+    let pairMatches = 0;
+    for (const pair of questionPairs) if (sentencePairs.has(pair)) pairMatches += 1;
+    const phrase = questionPairs.size > 0 ? pairMatches / questionPairs.size : 0;
+    const retrieval = bestHitScore > 0 ? Math.max(0, candidate.hit.score) / bestHitScore : 0;
+    ranked.push({
+      chunk: candidate.hit.chunk,
+      offset: candidate.offset,
+      text: candidate.text,
+      speaker: candidate.speaker,
+      score: coverage + 0.25 * phrase + hitWeight * retrieval,
+      hitRank: candidate.hitRank,
+    });
+  }
+  ranked.sort((left, right) => right.score - left.score || left.hitRank - right.hitRank || left.offset - right.offset);
+  return ranked.slice(0, options.limit ?? 10);
+}
+
+/**
+ * Splits a chunk's text into sentences with their offsets: at `.`/`!`/`?` (and `…`) followed by
+ * space, and before each `Name: ` turn prefix of a grouped chunk. The sentence text is trimmed
+ * and stays verbatim.
+ */
+export function splitSentences(chunk: Pick<Chunk, 'text' | 'speaker' | 'speakers'>): {
+  offset: number;
+  text: string;
+  speaker: string | null;
+}[] {
+  const text = chunk.text;
+  const prefixes = turnPrefixes(chunk);
+  const boundaries = new Set<number>([0]);
+  for (const match of text.matchAll(/[.!?…]["'”’)]*\s+/gu)) boundaries.add(match.index + match[0].length);
+  for (const prefix of prefixes) boundaries.add(prefix.offset);
+  const sorted = [...boundaries].filter((offset) => offset < text.length).sort((left, right) => left - right);
+  const sentences: { offset: number; text: string; speaker: string | null }[] = [];
+  sorted.forEach((start, position) => {
+    const end = sorted[position + 1] ?? text.length;
+    const raw = text.slice(start, end);
+    const leading = raw.length - raw.trimStart().length;
+    const trimmed = raw.trim();
+    if (trimmed.length === 0) return;
+    const offset = start + leading;
+    let speaker = prefixes.length > 0 ? null : chunk.speaker;
+    for (const prefix of prefixes) if (prefix.offset <= offset) speaker = prefix.speaker;
+    sentences.push({ offset, text: trimmed, speaker: speaker ?? chunk.speaker });
+  });
+  return sentences;
+}
+
+function turnPrefixes(chunk: Pick<Chunk, 'text' | 'speakers'>): { offset: number; speaker: string }[] {
+  if (chunk.speakers.length <= 1) return [];
+  const found: { offset: number; speaker: string }[] = [];
+  for (const speaker of chunk.speakers) {
+    let from = 0;
+    for (;;) {
+      const offset = chunk.text.indexOf(`${speaker}: `, from);
+      if (offset < 0) break;
+      // Only a prefix at the start of the text or after whitespace starts a turn.
+      if (offset === 0 || /\s/u.test(chunk.text[offset - 1] ?? '')) found.push({ offset, speaker });
+      from = offset + 1;
+    }
+  }
+  return found.sort((left, right) => left.offset - right.offset);
+}
+
+function pairs(terms: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let index = 1; index < terms.length; index++) result.push(`${terms[index - 1]} ${terms[index]}`);
+  return result;
+}
+
+function localInverseDocumentFrequency(documents: readonly string[][]): (term: string) => number {
+  const frequency = new Map<string, number>();
+  for (const terms of documents) for (const term of new Set(terms)) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  const count = documents.length;
+  return (term) => Math.log(1 + (count - (frequency.get(term) ?? 0) + 0.5) / ((frequency.get(term) ?? 0) + 0.5));
+}

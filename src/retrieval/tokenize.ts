@@ -1,0 +1,63 @@
+/**
+ * Lexical tokenizer shared by the BM25 index, the sentence reranker and speaker-intent detection.
+ * Lower-cases, folds typographic apostrophes, drops English stopwords and applies a light suffix
+ * stemmer so "models"/"model" and "demoing"/"demo" meet. Queries and documents must go through
+ * the same function, so the stemmer only needs to be consistent, not linguistically right.
+ */
+
+/** Words too common to carry meaning in a question or a transcript (conversational fillers included). */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    'a about above after again against all also am an and any are as at be because been before being below between ' +
+    'both but by can could did do does doing down during each few for from further had has have having he her here ' +
+    'hers herself him himself his how i if in into is it its itself just let me more most my myself no nor not of off ' +
+    'on once only or other our ours ourselves out over own same she should so some such than that the their theirs ' +
+    'them themselves then there these they this those through to too under until up very was we were what when where ' +
+    'which while who whom why will with would you your yours yourself yourselves um uh yeah like okay oh really kind ' +
+    'sort actually thing things know mean think gonna wanna lot get got go going say said says dont im youre thats ' +
+    'its theyre weve ive id ill'
+  ).split(' '),
+);
+
+const WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+/**
+ * Reduces an inflected English word to a shared stem. Deliberately small: plural/possessive `s`,
+ * `ies`, `ing`, `ed` and a doubled final consonant. Words under four letters and anything with a
+ * digit are left alone so short acronyms and numbers stay intact.
+ */
+export function stem(word: string): string {
+  let result = word;
+  if (result.length < 4 || /\d/u.test(result)) return result;
+  if (result.endsWith('ies') && result.length > 5) return `${result.slice(0, -3)}y`;
+  if (result.endsWith('sses')) return result.slice(0, -2);
+  if (result.endsWith('s') && !result.endsWith('ss') && !result.endsWith('us') && !result.endsWith('is')) {
+    result = result.slice(0, -1);
+  }
+  if (result.endsWith('ing') && result.length > 6) result = result.slice(0, -3);
+  else if (result.endsWith('ed') && result.length > 5) result = result.slice(0, -2);
+  else return result;
+  // "running" → "runn" → "run"; keep "ll"/"ss" endings ("install", "process") as they are.
+  const last = result.at(-1);
+  if (last !== undefined && last === result.at(-2) && !'lsaeiou'.includes(last)) result = result.slice(0, -1);
+  return result;
+}
+
+/** Splits text into words: lower-cased, apostrophes removed ("don’t" → "dont"), no stopwords or stemming. */
+export function splitWords(text: string): string[] {
+  const words: string[] = [];
+  for (const match of text.toLowerCase().matchAll(WORD_PATTERN)) {
+    words.push(match[0].replace(/['’]s$/u, '').replace(/['’]/gu, ''));
+  }
+  return words;
+}
+
+/** Index terms for a text: words without stopwords, stemmed. Order (and repeats) follow the text. */
+export function tokenize(text: string): string[] {
+  const terms: string[] = [];
+  for (const word of splitWords(text)) {
+    if (STOPWORDS.has(word)) continue;
+    terms.push(stem(word));
+  }
+  return terms;
+}

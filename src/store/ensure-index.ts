@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url';
+import { formatIngestReport } from '../../ingest/format-ingest-report.js';
+import { ingestPaths } from '../../ingest/ingest-paths.js';
+import { createProgressReporter } from '../../ingest/progress-reporter.js';
+import type { Config } from '../config.js';
+import { createEmbeddings, ingestWorkerCount } from '../embeddings/create-embeddings.js';
+import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
+import { PodciteError } from '../errors.js';
+import { loadIndex } from './load-index.js';
+import type { LoadedIndex } from './loaded-index.js';
+
+/** The bundled sample corpus (`data/`), found relative to this file so `npm start` works from any directory. */
+const SAMPLE_CORPUS = fileURLToPath(new URL('../../data/', import.meta.url));
+
+/**
+ * Loads the index in `config.indexDir`; when there is none yet, first ingests the bundled sample
+ * corpus (progress on stderr) so a fresh clone answers questions after one `npm start`.
+ * Other load errors (embedder mismatch, damage) are thrown, not papered over by a re-ingest.
+ * @param options.embeddings the embedder that will query the index (the ingest uses its own worker-backed copy when local).
+ * @param options.log where status lines go (default: stderr).
+ */
+export async function ensureIndex(options: {
+  config: Config;
+  embeddings: PodciteEmbeddings;
+  log?: ((message: string) => void) | undefined;
+  /** What to ingest when there is no index (default: the bundled sample corpus). */
+  corpusPaths?: string[] | undefined;
+}): Promise<LoadedIndex> {
+  const { config, embeddings } = options;
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  try {
+    return await loadIndex({ dir: config.indexDir, embeddings });
+  } catch (error) {
+    if (!(error instanceof PodciteError) || error.code !== 'index:missing') throw error;
+  }
+  const paths = options.corpusPaths ?? [SAMPLE_CORPUS];
+  log(`No index at ${config.indexDir} yet: indexing the sample corpus first (one time, about a minute).`);
+  // Serving embeds short queries in-process; a bulk ingest is worth a worker per core.
+  const ingestEmbeddings =
+    config.embeddings === 'local' ? createEmbeddings(config, { workers: ingestWorkerCount() }) : embeddings;
+  const progress = createProgressReporter(process.stderr);
+  const started = performance.now();
+  try {
+    const report = await ingestPaths({
+      paths,
+      indexDir: config.indexDir,
+      embeddings: ingestEmbeddings,
+      onProgress: (event) => progress.onProgress(event),
+    });
+    progress.finish();
+    for (const line of formatIngestReport(report, { seconds: (performance.now() - started) / 1000 })) log(line);
+  } finally {
+    progress.finish();
+    if (ingestEmbeddings !== embeddings) await ingestEmbeddings.close();
+  }
+  return loadIndex({ dir: config.indexDir, embeddings });
+}

@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest';
+import { splitSentences } from '../../src/answer/split-sentences.js';
+
+function texts(chunk: { text: string; speaker: string | null; speakers: string[] }) {
+  return splitSentences(chunk).map((sentence) => [chunk.text.slice(sentence.start, sentence.end), sentence.speaker]);
+}
+
+describe('splitSentences', () => {
+  test('splits at sentence ends, keeps closing quotes, skips abbreviations and initials', () => {
+    const chunk = {
+      text: 'Dr. Smith met J. Doe at 2.5 p.m. today. He said "wow!" Then e.g. nothing?  Fine',
+      speaker: 'Host',
+      speakers: ['Host'],
+    };
+    expect(texts(chunk)).toStrictEqual([
+      ['Dr. Smith met J. Doe at 2.5 p.m. today.', 'Host'],
+      ['He said "wow!"', 'Host'],
+      ['Then e.g. nothing?', 'Host'],
+      ['Fine', 'Host'],
+    ]);
+  });
+
+  test('a speaker prefix starts a new sentence and is not part of it', () => {
+    const chunk = {
+      text: 'Ann Lee: Hello there. Note: this is fine Bob: yes it is',
+      speaker: 'Ann Lee',
+      speakers: ['Ann Lee', 'Bob'],
+    };
+    expect(texts(chunk)).toStrictEqual([
+      ['Hello there.', 'Ann Lee'],
+      ['Note: this is fine', 'Ann Lee'],
+      ['yes it is', 'Bob'],
+    ]);
+  });
+
+  test('offsets are verbatim slices and indexes count up', () => {
+    const chunk = { text: '  One.  Two!\nThree ', speaker: null, speakers: [] };
+    expect(splitSentences(chunk)).toStrictEqual([
+      { start: 2, end: 6, speaker: null, index: 0 },
+      { start: 8, end: 12, speaker: null, index: 1 },
+      { start: 13, end: 18, speaker: null, index: 2 },
+    ]);
+  });
+
+  test('an unpunctuated run is cut at word boundaries below 320 characters', () => {
+    const text = Array.from({ length: 120 }, (_, index) => `word${index}`).join(' ');
+    const sentences = splitSentences({ text, speaker: null, speakers: [] });
+    expect(sentences.length).toBe(3);
+    expect(sentences.every((sentence) => sentence.end - sentence.start <= 320)).toBe(true);
+    expect(sentences.map((sentence) => text.slice(sentence.start, sentence.end)).join(' ')).toBe(text);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest';
+import { ask, formatAnswer, parseAskArguments } from '../../src/cli/ask.js';
+import { PodciteError } from '../../src/errors.js';
+import { FakeAnswerer, fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
+
+describe('parseAskArguments', () => {
+  test.each([
+    [['What is RAG?'], { question: 'What is RAG?', json: false, episodeIds: undefined }],
+    [['What', 'is', 'RAG?', '--json'], { question: 'What is RAG?', json: true, episodeIds: undefined }],
+    [['--episode', 'a', 'q', '--episode', 'b'], { question: 'q', json: false, episodeIds: ['a', 'b'] }],
+  ])('%j', (argv, expected) => {
+    expect(parseAskArguments(argv)).toStrictEqual(expected);
+  });
+
+  test.each([
+    [[], 'No question given.\nUsage: npm run ask -- "QUESTION" [--json] [--episode EPISODE_ID ...]'],
+    [['  '], 'No question given.\nUsage: npm run ask -- "QUESTION" [--json] [--episode EPISODE_ID ...]'],
+    [
+      ['q', '--yaml'],
+      "Unknown option '--yaml'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--yaml\"\nUsage: npm run ask -- \"QUESTION\" [--json] [--episode EPISODE_ID ...]",
+    ],
+    [['x'.repeat(4001)], 'The question must be at most 4000 characters.'],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseAskArguments(argv)).toThrow(new PodciteError('bad_request:usage', message));
+  });
+});
+
+describe('formatAnswer', () => {
+  test('the answer, then numbered citations with episode, speaker, timestamp, quote and link', () => {
+    const text = formatAnswer(
+      fakeChatAnswer({
+        answer: 'Vector search is half of it [1]; evals keep agents honest [2].',
+        citations: [
+          fakeCitation(),
+          fakeCitation({
+            n: 2,
+            episodeTitle: 'Episode Two',
+            speaker: null,
+            timestampLabel: '1:02:05',
+            approximate: true,
+            url: null,
+            quote: 'Evaluation sets keep agents honest.',
+          }),
+          fakeCitation({ n: 3, timestampLabel: null, start: null, url: null, quote: 'Show notes.' }),
+        ],
+      }),
+    );
+    expect(text).toBe(
+      [
+        'Vector search is half of it [1]; evals keep agents honest [2].',
+        '',
+        'Sources:',
+        '[1] Episode One — Alice, 01:05',
+        '    "Vector search is only half of retrieval."',
+        '    https://example.com/one.mp3#t=65',
+        '[2] Episode Two — unknown speaker, ~1:02:05 (approximate)',
+        '    "Evaluation sets keep agents honest."',
+        '[3] Episode One — Alice, time unknown',
+        '    "Show notes."',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('an unanswerable question has no sources block', () => {
+    expect(
+      formatAnswer(fakeChatAnswer({ answer: 'The episodes do not cover this.', answerable: false, citations: [] })),
+    ).toBe('The episodes do not cover this.\n');
+  });
+});
+
+describe('ask', () => {
+  test('--json writes the same body as POST /api/chat', async () => {
+    const written: string[] = [];
+    const answerer = new FakeAnswerer();
+    await ask({
+      arguments: { question: 'q', json: true, episodeIds: ['episode-one'] },
+      answerer,
+      write: (text) => written.push(text),
+      warn: () => {},
+    });
+    expect(JSON.parse(written.join(''))).toStrictEqual(fakeChatAnswer());
+    expect(answerer.requests).toStrictEqual([{ message: 'q', history: [], episodeIds: ['episode-one'] }]);
+  });
+
+  test('human output goes to stdout and the notice to stderr', async () => {
+    const written: string[] = [];
+    const warned: string[] = [];
+    await ask({
+      arguments: { question: 'q', json: false, episodeIds: undefined },
+      answerer: new FakeAnswerer({ answer: fakeChatAnswer({ notice: 'The language model was unavailable.' }) }),
+      write: (text) => written.push(text),
+      warn: (text) => warned.push(text),
+    });
+    expect(written).toStrictEqual([formatAnswer(fakeChatAnswer())]);
+    expect(warned).toStrictEqual(['Note: The language model was unavailable.\n']);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * What the page accepts from the server and from localStorage. Both are trust boundaries for the
+ * page: a different server version or a thread saved by an older page must fail loudly here, not
+ * as a broken render later. zod/mini keeps the bundle small; the `ZodMiniType<…>` annotations tie
+ * each schema to the server's own type in src/domain.ts, so the two cannot drift apart silently.
+ */
+import * as z from 'zod/mini';
+import type { ChatAnswer, Citation, SearchResult } from '../../src/domain.js';
+
+export const citationSchema: z.ZodMiniType<Citation> = z.object({
+  n: z.number(),
+  chunkId: z.string(),
+  episodeId: z.string(),
+  episodeTitle: z.string(),
+  speaker: z.nullable(z.string()),
+  start: z.nullable(z.number()),
+  end: z.nullable(z.number()),
+  timestampLabel: z.nullable(z.string()),
+  approximate: z.boolean(),
+  url: z.nullable(z.string()),
+  quote: z.string(),
+});
+
+export const chatAnswerSchema: z.ZodMiniType<ChatAnswer> = z.object({
+  answer: z.string(),
+  answerable: z.boolean(),
+  mode: z.enum(['extractive', 'llm']),
+  citations: z.array(citationSchema),
+  notice: z.optional(z.string()),
+});
+
+export const healthSchema = z.object({
+  status: z.string(),
+  episodes: z.number(),
+  chunks: z.number(),
+  embedder: z.string(),
+  answerer: z.string(),
+});
+export type Health = z.infer<typeof healthSchema>;
+
+/** One row of `GET /api/episodes`. `chapters` is not in the contract yet; used when a server sends it. */
+export const episodeSummarySchema = z.object({
+  episodeId: z.string(),
+  title: z.string(),
+  date: z.nullable(z.string()),
+  durationSeconds: z.nullable(z.number()),
+  chunks: z.number(),
+  timestamps: z.string(),
+  url: z.nullable(z.string()),
+  chapters: z.optional(z.array(z.object({ start: z.nullable(z.number()), title: z.string() }))),
+});
+export type EpisodeSummary = z.infer<typeof episodeSummarySchema>;
+
+export const episodesResponseSchema = z.object({ episodes: z.array(episodeSummarySchema) });
+
+export const searchResultSchema: z.ZodMiniType<SearchResult> = z.object({
+  chunkId: z.string(),
+  episodeId: z.string(),
+  episodeTitle: z.string(),
+  speaker: z.nullable(z.string()),
+  start: z.nullable(z.number()),
+  end: z.nullable(z.number()),
+  timestampLabel: z.nullable(z.string()),
+  approximate: z.boolean(),
+  text: z.string(),
+  score: z.number(),
+});
+
+export const searchResponseSchema = z.object({ results: z.array(searchResultSchema) });
+
+/** The body of every API error (see CONTRACT.md) and of the SSE `error` event. */
+export const apiErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const sourcesEventSchema = z.object({ citations: z.array(citationSchema) });
+export const textDeltaEventSchema = z.object({ text: z.string() });

@@ -1,0 +1,139 @@
+/**
+ * The episode filter: a disclosure with a search box and one checkbox per episode. Nothing
+ * checked means every episode. The selection is remembered so a reload keeps the scope.
+ */
+import type { EpisodeSummary } from './api-schemas.js';
+import { element, requiredElement } from './dom.js';
+
+const FILTER_KEY = 'podcite.episodeFilter.v1';
+
+export interface EpisodeFilter {
+  setEpisodes(episodes: readonly EpisodeSummary[]): void;
+  /** Checked episode ids in catalogue order; empty means all episodes. */
+  selectedIds(): string[];
+  /** A short human description of the scope, e.g. `2 episodes` or the one title. */
+  describe(episodeIds: readonly string[]): string;
+}
+
+export function createEpisodeFilter(options: { storage: Storage; onChange: () => void }): EpisodeFilter {
+  const root = requiredElement('episode-filter', HTMLDetailsElement);
+  const summary = requiredElement('episode-filter-summary', HTMLElement);
+  const search = requiredElement('episode-search', HTMLInputElement);
+  const list = requiredElement('episode-list', HTMLUListElement);
+  const empty = requiredElement('episode-list-empty', HTMLParagraphElement);
+  const clear = requiredElement('episode-clear', HTMLButtonElement);
+  const done = requiredElement('episode-done', HTMLButtonElement);
+
+  let episodes: readonly EpisodeSummary[] = [];
+  let selected = new Set<string>(readStored(options.storage));
+  const titles = new Map<string, string>();
+
+  const save = () => {
+    try {
+      options.storage.setItem(FILTER_KEY, JSON.stringify([...selected]));
+    } catch {
+      // Storage disabled: the filter still works until reload.
+    }
+  };
+
+  const updateSummary = () => {
+    const ids = filter.selectedIds();
+    summary.textContent = ids.length === 0 ? 'All episodes' : `Episodes: ${filter.describe(ids)}`;
+    summary.setAttribute(
+      'aria-label',
+      ids.length === 0 ? 'Episode filter: all episodes' : `Episode filter: ${filter.describe(ids)}`,
+    );
+  };
+
+  const applySearch = () => {
+    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let visible = 0;
+    for (const item of list.children) {
+      if (!(item instanceof HTMLElement)) continue;
+      const haystack = item.dataset.search ?? '';
+      const match = words.every((word) => haystack.includes(word));
+      item.hidden = !match;
+      if (match) visible++;
+    }
+    empty.hidden = visible > 0 || episodes.length === 0;
+  };
+
+  const filter: EpisodeFilter = {
+    setEpisodes(next) {
+      episodes = next;
+      titles.clear();
+      for (const episode of next) titles.set(episode.episodeId, episode.title);
+      // Forget remembered ids of episodes that are no longer in the index.
+      selected = new Set([...selected].filter((id) => titles.has(id)));
+      list.replaceChildren(
+        ...next.map((episode) => {
+          const checkbox = element('input', {
+            attributes: { type: 'checkbox', value: episode.episodeId, id: `episode-option-${episode.episodeId}` },
+          });
+          checkbox.checked = selected.has(episode.episodeId);
+          checkbox.addEventListener('change', () => {
+            if (checkbox.checked) selected.add(episode.episodeId);
+            else selected.delete(episode.episodeId);
+            save();
+            updateSummary();
+            options.onChange();
+          });
+          const label = element('label', {
+            attributes: { for: checkbox.id },
+            children: [
+              element('span', { className: 'episode-title', text: episode.title }),
+              episode.date ? element('span', { className: 'episode-date muted', text: episode.date }) : null,
+            ],
+          });
+          const item = element('li', { className: 'episode-option', children: [checkbox, label] });
+          item.dataset.search = `${episode.title} ${episode.date ?? ''}`.toLowerCase();
+          return item;
+        }),
+      );
+      applySearch();
+      updateSummary();
+    },
+    selectedIds() {
+      return episodes.map((episode) => episode.episodeId).filter((id) => selected.has(id));
+    },
+    describe(episodeIds) {
+      if (episodeIds.length === 1) return titles.get(episodeIds[0]!) ?? episodeIds[0]!;
+      return `${episodeIds.length} episodes`;
+    },
+  };
+
+  search.addEventListener('input', applySearch);
+  clear.addEventListener('click', () => {
+    selected.clear();
+    for (const checkbox of list.querySelectorAll('input[type=checkbox]')) {
+      if (checkbox instanceof HTMLInputElement) checkbox.checked = false;
+    }
+    save();
+    updateSummary();
+    options.onChange();
+  });
+  done.addEventListener('click', () => {
+    root.open = false;
+    summary.focus();
+  });
+  root.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && root.open) {
+      root.open = false;
+      summary.focus();
+    }
+  });
+  root.addEventListener('toggle', () => {
+    if (root.open) search.focus();
+  });
+  updateSummary();
+  return filter;
+}
+
+function readStored(storage: Storage): string[] {
+  try {
+    const parsed: unknown = JSON.parse(storage.getItem(FILTER_KEY) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((value): value is string => typeof value === 'string') : [];
+  } catch {
+    return [];
+  }
+}
