@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/calibrate-abstention.ts [QA.jsonl] [--index DIR]`: measures the extractive
- * answerer's support score (`answerSupport`) for every question of a labelled QA set on a real
+ * answerer's support score (`questionSupport`) for every question of a labelled QA set on a real
  * index, and prints the abstention threshold `calibrateAbstention` picks, with its abstention and
  * false-abstention rates, and the rates of the threshold currently shipped.
  * Questions of kind `unanswerable` are the negatives; every other kind is answerable.
@@ -9,8 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { abstentionRates, calibrateAbstention, type LabelledSupport } from '../src/answer/calibrate-abstention.js';
-import { answerSupport, DEFAULT_ABSTAIN_BELOW, DEFAULT_TOP_K } from '../src/answer/extractive-answerer.js';
-import { scoreSentences } from '../src/answer/score-sentences.js';
+import { DEFAULT_ABSTAIN_BELOW, DEFAULT_TOP_K, questionSupport } from '../src/answer/extractive-answerer.js';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings } from '../src/embeddings/create-embeddings.js';
 import { loadQaSet } from '../src/eval/qa-set.js';
@@ -33,7 +32,7 @@ async function main(): Promise<void> {
     const samples: LabelledSupport[] = [];
     for (const item of items) {
       const hits = await retriever.search(item.question, { k: DEFAULT_TOP_K });
-      const support = answerSupport(scoreSentences({ question: item.question, hits, index }));
+      const support = questionSupport({ question: item.question, hits, index });
       const answerable = item.kind !== 'unanswerable';
       samples.push({ support, answerable });
       rows.push({ id: item.id, kind: item.kind, support: support.toFixed(3), question: item.question.slice(0, 70) });

@@ -5,10 +5,13 @@ import { SUPPORTED_EXTENSIONS } from './parse-file.js';
 
 /** Folders never searched: dependencies and version control, besides anything hidden. */
 const SKIPPED_FOLDERS = new Set(['node_modules']);
+/** Files that sit beside transcripts but describe the folder (the bundled corpus has SOURCE.txt and LICENSE). */
+const FOLDER_DOCUMENTS = /^(?:readme|licen[cs]e|copying|notice|changelog|source|authors|contributing)(?:\.[^.]*)?$/i;
 
 /**
  * Expands files and folders into the transcript files to ingest. Folders are searched
- * recursively for supported extensions, skipping hidden entries, `node_modules`, chapters files
+ * recursively for supported extensions, skipping hidden entries, `node_modules`, folder documents
+ * (`README.md`, `LICENSE`, `SOURCE.txt`, …), chapters files
  * (`*.chapters.json`) and sidecar metadata (`<stem>.json` beside a transcript of the same stem),
  * which `parseFile` attaches to their transcript. A file named directly is always kept. Order is
  * stable: arguments in the order given, folder entries sorted by name with numbers in numeric
@@ -58,7 +61,7 @@ async function walk(folder: string): Promise<string[]> {
     if (!entry.isFile()) continue;
     const name = entry.name.toLowerCase();
     if (!SUPPORTED_EXTENSIONS.has(path.extname(name))) continue;
-    if (name.endsWith('.chapters.json')) continue;
+    if (name.endsWith('.chapters.json') || FOLDER_DOCUMENTS.test(name)) continue;
     if (name.endsWith('.json') && stems.has(stemOf(entry.name))) continue;
     files.push(entryPath);
   }

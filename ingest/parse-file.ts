@@ -188,13 +188,27 @@ function decodeText(bytes: Buffer): string | null {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
       // Not UTF-8: old subtitle files are often Windows-1252. Binary files fail the check below.
-      text = new TextDecoder('windows-1252').decode(bytes);
+      text = decodeWindows1252(bytes);
     }
   }
   const sample = text.slice(0, 8192);
   if (sample.includes('\u0000')) return null;
-  const controls = sample.match(/[\u0001-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
+  let controls = 0;
+  for (let index = 0; index < sample.length; index++) {
+    const code = sample.charCodeAt(index);
+    // C0 controls other than tab, line feed, form feed and carriage return: rare in text, common in binaries.
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) || code === 0x7f) controls++;
+  }
   return controls > sample.length * 0.01 ? null : text.replace(/^\uFEFF/, '');
+}
+
+/** Windows-1252 bytes 0x80–0x9F (curly quotes, dashes, €); Node's TextDecoder reads them as C1 controls. */
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (character) => {
+    return WINDOWS_1252_HIGH[character.charCodeAt(0) - 0x80] ?? character;
+  });
 }
 
 /** `<dir>/<stem>`: the path without its last extension. */

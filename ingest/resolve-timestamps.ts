@@ -1,10 +1,11 @@
 /**
  * Gives every word of an episode a time: exact where the transcript marks it, interpolated by
  * word position between marks, extrapolated before the first and after the last mark, and, with
- * no marks at all, estimated from the duration (pinned to chapter titles found in the text when
- * the match is confident).
+ * no marks at all, estimated from the duration, pinned to the listed chapters' times where the
+ * transcript's own headings name them, else where their titles are spoken (when that match is
+ * confident).
  */
-import type { Chapter, ParsedEpisode, TimestampQuality } from '../src/domain.js';
+import type { Chapter, ParsedEpisode, ParsedTurn, TimestampQuality } from '../src/domain.js';
 
 /** Seconds per word when nothing better is known (150 words a minute). */
 export const DEFAULT_SECONDS_PER_WORD = 0.4;
@@ -173,6 +174,80 @@ export function locateChapters(options: {
   return found;
 }
 
+/** A chapter title reduced to its match keys, so `Flow Matching for Audio` meets `flow matching for audio`. */
+function titleKey(title: string): string {
+  return title.split(/\s+/).map(matchKey).filter(Boolean).join(' ');
+}
+
+/**
+ * Where the transcript's own headings name a timed chapter: the first word under the heading
+ * starts at the chapter's listed time. Each chapter pins at most once (its first heading), and a
+ * pin that would make time run backwards is dropped. Positions count words over `turns`.
+ */
+export function locateChapterHeadings(options: {
+  turns: readonly ParsedTurn[];
+  chapters: readonly Chapter[];
+}): TimePoint[] {
+  const starts = new Map<string, number>();
+  for (const chapter of options.chapters) {
+    const key = titleKey(chapter.title);
+    if (chapter.start !== null && key && !starts.has(key)) starts.set(key, chapter.start);
+  }
+  const found: TimePoint[] = [];
+  const used = new Set<string>();
+  let position = 0;
+  let previousHeading: string | undefined;
+  for (const turn of options.turns) {
+    const heading = turn.chapter;
+    if (heading !== undefined && heading !== previousHeading) {
+      const key = titleKey(heading);
+      const seconds = starts.get(key);
+      const last = found.at(-1);
+      if (seconds !== undefined && !used.has(key) && (!last || (seconds > last.seconds && position > last.position))) {
+        used.add(key);
+        found.push({ position, seconds });
+      }
+    }
+    previousHeading = heading;
+    position += turn.text.match(/\S+/g)?.length ?? 0;
+  }
+  return found;
+}
+
+/**
+ * Time points for an episode with no marks: the start, chapters pinned by headings, chapters
+ * pinned where their titles are spoken (those that agree with the headings), and the end.
+ */
+function estimatedPoints(episode: ParsedEpisode, count: number): TimePoint[] {
+  const durationSeconds = episode.durationSeconds ?? 0;
+  const inside = (point: TimePoint) => point.seconds < durationSeconds && point.position < count;
+  const headed = locateChapterHeadings({ turns: episode.turns, chapters: episode.chapters }).filter(inside);
+  const headedKeys = new Set(
+    episode.chapters
+      .filter((chapter) => headed.some((point) => point.seconds === chapter.start))
+      .map((chapter) => titleKey(chapter.title)),
+  );
+  const words = episode.turns.flatMap((turn) => turn.text.split(/\s+/).filter(Boolean));
+  const spoken = locateChapters({
+    words,
+    chapters: episode.chapters.filter((chapter) => !headedKeys.has(titleKey(chapter.title))),
+    durationSeconds,
+  }).filter(
+    // A heading is better evidence than a spoken title: keep only spoken pins in step with every heading.
+    (point) =>
+      inside(point) &&
+      headed.every(
+        (heading) =>
+          (heading.position < point.position && heading.seconds < point.seconds) ||
+          (heading.position > point.position && heading.seconds > point.seconds),
+      ),
+  );
+  const pins = [...headed, ...spoken].sort((left, right) => left.position - right.position);
+  // A heading on the first word with a later time means untranscribed audio (an intro) before it.
+  const start = pins[0]?.position === 0 ? [] : [{ position: 0, seconds: 0 }];
+  return [...start, ...pins, { position: count, seconds: durationSeconds }];
+}
+
 /** Resolves every word's time; see the module comment. Speakers are passed through unchanged. */
 export function resolveTimestamps(episode: ParsedEpisode): ResolvedTurn[] {
   const wordOffsets = episode.turns.map((turn) => [...turn.text.matchAll(/\S+/g)].map((match) => match.index));
@@ -199,14 +274,8 @@ export function resolveTimestamps(episode: ParsedEpisode): ResolvedTurn[] {
 
   const hasMarks = points.length > 0;
   let estimatePoints = points;
-  if (!hasMarks && episode.durationSeconds !== null && episode.durationSeconds > 0 && count > 0) {
-    const words = episode.turns.flatMap((turn) => turn.text.split(/\s+/).filter(Boolean));
-    estimatePoints = [
-      { position: 0, seconds: 0 },
-      ...locateChapters({ words, chapters: episode.chapters, durationSeconds: episode.durationSeconds }),
-      { position: count, seconds: episode.durationSeconds },
-    ];
-  }
+  if (!hasMarks && episode.durationSeconds !== null && episode.durationSeconds > 0 && count > 0)
+    estimatePoints = estimatedPoints(episode, count);
   const times = interpolateTimes({
     count,
     points: estimatePoints,

@@ -9,9 +9,10 @@ import { TurnBuilder } from './turn-builder.js';
 
 /**
  * A time in square brackets, escaped (`\[04:05\]`, as Changelog transcripts write it) or not
- * (`[01:02:03]`), but not a link's text (`[12:00](https://…)`).
+ * (`[01:02:03]`), but not a link's text (`[12:00](https://…)`). A trailing frame count
+ * (`\[00:16:16:05\]`, video timecode) is dropped.
  */
-const TIME_MARK = /\\?\[((?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\\?\](?!\()/g;
+const TIME_MARK = /\\?\[((?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)(?::\d{2})?\\?\](?!\()/g;
 /** `**Name:** text` and `**Name**: text` (also `**Name** : text`). */
 const BOLD_SPEAKER = /^\*\*([^*]+?)(?::\*\*|\*\*\s*:)\s*(.*)$/;
 /** A bold span that swallowed the first letters of speech: `**Chris Benson: I**ndeed, I do.` */
@@ -172,8 +173,9 @@ function cleanInline(text: string): string {
     text
       .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
       .replace(/<\/?[a-z][^<>]*>/gi, ' ')
-      .replace(/\*+|`+/g, '')
-      .replace(/(^|[^\p{L}\p{N}])_+|_+(?=[^\p{L}\p{N}]|$)/gu, '$1')
+      .replace(/`+/g, '')
+      // Emphasis markers sit at word edges; runs inside a word are text ("sh***y", "snake_case").
+      .replace(/(^|[^\p{L}\p{N}\\])[*_]+|(?<!\\)[*_]+(?=[^\p{L}\p{N}]|$)/gu, '$1')
       .replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1'),
   )
     .replace(/\s+/g, ' ')

@@ -31,9 +31,11 @@ const META_WORDS: ReadonlySet<string> = new Set(
 /** Weight of a question term found in the chunk (or its speaker/title) but not in the sentence. */
 const CONTEXT_WEIGHT = 0.35;
 /** How much the retrieval rank can add to a sentence's score (top hit gets all of it). */
-const RANK_PRIOR = 0.12;
+const RANK_PRIOR = 0.3;
 /** Sentences shorter than this many words are scaled down: fragments rarely answer anything. */
 const MIN_USEFUL_WORDS = 6;
+/** A question in the transcript (usually the host's) rarely answers the user's question. */
+const QUESTION_SENTENCE_FACTOR = 0.75;
 
 interface TermStatistics {
   documentCount: number;
@@ -88,6 +90,8 @@ export function scoreSentences(options: {
 }): ScoredSentence[] {
   const terms = questionTerms(options.index, options.question);
   const totalWeight = [...terms.values()].reduce((sum, weight) => sum + weight, 0);
+  // "When does Vibhu ask how…" is answered by a question; otherwise questions in the transcript rank lower.
+  const asksAboutAsking = /\b(?:ask|asks|asked|asking|question)\b/i.test(options.question);
   const chunks = [
     ...options.hits.map((hit, rank) => ({ chunk: hit.chunk, rank })),
     ...(options.extraChunks ?? []).map((chunk) => ({ chunk, rank: Math.max(0, options.hits.length - 1) })),
@@ -112,7 +116,8 @@ export function scoreSentences(options: {
       const rankPrior = RANK_PRIOR * (1 - rank / Math.max(1, chunks.length));
       const wordCount = sentenceText.split(/\s+/u).length;
       const lengthFactor = Math.min(1, wordCount / MIN_USEFUL_WORDS);
-      scored.push({ chunk, sentence, hitRank: rank, coverage, score: (coverage + rankPrior) * lengthFactor });
+      const asksFactor = !asksAboutAsking && /\?["'”’)]*$/u.test(sentenceText) ? QUESTION_SENTENCE_FACTOR : 1;
+      scored.push({ chunk, sentence, hitRank: rank, coverage, score: (coverage + rankPrior) * lengthFactor * asksFactor });
     }
   }
   return scored.sort((a, b) => b.score - a.score);

@@ -16,7 +16,7 @@ import { PodciteError } from '../errors.js';
 import { formatReport } from '../eval/format-report.js';
 import { loadQaSet } from '../eval/qa-set.js';
 import { type AnswererUnderTest, runEval } from '../eval/run-eval.js';
-import { loadIndex } from '../store/load-index.js';
+import { ensureIndex } from '../store/ensure-index.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The Latent Space dev set shared beside the repository. */
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const items = await loadQaSet(qaPath);
   const embeddings = createEmbeddings(config);
   try {
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    // A missing index is built from the bundled sample first (progress on stderr), as `npm start` does.
+    const index = await ensureIndex({ config: { ...config, indexDir }, embeddings });
     const answerers: AnswererUnderTest[] = [
       { name: 'extractive', create: (retriever) => createExtractiveAnswerer({ retriever, index }) },
     ];

@@ -44,6 +44,8 @@ export function createApiRouter(dependencies: AppDependencies, options: ApiRoute
         chunks: episode.chunks,
         timestamps: episode.timestamps,
         url: episode.url,
+        // Beyond the contract's fields: the page offers chapter-based starter questions.
+        chapters: episode.chapters,
       })),
     });
   });

@@ -3,11 +3,11 @@ import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { embeddingText } from '../util/chunk-text.js';
-import { Bm25Index } from './bm25-index.js';
+import { Bm25Index, type Bm25Parameters } from './bm25-index.js';
 import { detectSpeakerIntent } from './detect-speaker-intent.js';
 import { diversifyHits } from './diversify-hits.js';
 import { type DenseNormalisation, type FusionCandidate, type FusionWeights, fuseScores } from './fuse-scores.js';
-import { tokenize } from './tokenize.js';
+import { tokenizeQuery } from './tokenize.js';
 
 /** Which evidence ranks chunks: both (the shipped default) or one side alone (for evaluation). */
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
@@ -24,6 +24,19 @@ export interface RetrieverTuning {
   neighbourPenalty: number;
   /** Added (in normalised score units) to chunks spoken mainly by a speaker the question names. */
   speakerBoost: number;
+  /**
+   * Share of the better neighbouring chunk's fused score added to a chunk's own. Chunk boundaries
+   * cut topics; a chunk next to a strong match is more likely to hold the answer than a stray one.
+   */
+  contextWeight: number;
+  /** How many chunks either side count as context; a neighbour d chunks away counts 1/d. Default 1. */
+  contextWindow: number;
+  /**
+   * Weight of the episode's own match: BM25 of the question against whole episodes (title and
+   * every chunk), relative to the best episode. Questions often name the episode's subject
+   * ("Moonlake", "Common Voice") in words the answering chunk never repeats.
+   */
+  episodeWeight: number;
 }
 
 export const DEFAULT_RETRIEVER_TUNING: RetrieverTuning = {
@@ -33,6 +46,9 @@ export const DEFAULT_RETRIEVER_TUNING: RetrieverTuning = {
   candidates: 100,
   neighbourPenalty: 0.85,
   speakerBoost: 0.15,
+  contextWeight: 0,
+  contextWindow: 1,
+  episodeWeight: 0,
 };
 
 /** The lexical side built once per index; share it between retrievers over the same index. */
@@ -42,6 +58,9 @@ export interface ChunkLexicalIndex {
   positionById: Map<string, number>;
   /** Every speaker named in the index, for matching names in questions. */
   speakers: Set<string>;
+  /** BM25 over whole episodes (title + all chunk text); document n is `episodeIds[n]`. */
+  episodes: Bm25Index;
+  episodeIds: string[];
 }
 
 /** A `Retriever` that also exposes what it was built from, so callers can reuse or inspect it. */
@@ -52,13 +71,28 @@ export interface HybridRetriever extends Retriever {
 }
 
 /** Builds the BM25 index over `embeddingText(chunk)` for every chunk, in index order. */
-export function buildChunkLexicalIndex(chunks: readonly Chunk[]): ChunkLexicalIndex {
+export function buildChunkLexicalIndex(
+  chunks: readonly Chunk[],
+  parameters: Partial<Bm25Parameters> = {},
+): ChunkLexicalIndex {
   const speakers = new Set<string>();
-  for (const chunk of chunks) for (const speaker of chunk.speakers) speakers.add(speaker);
+  const episodeTexts = new Map<string, string[]>();
+  const texts = chunks.map((chunk) => embeddingText(chunk));
+  chunks.forEach((chunk, position) => {
+    for (const speaker of chunk.speakers) speakers.add(speaker);
+    let parts = episodeTexts.get(chunk.episodeId);
+    if (!parts) {
+      parts = [chunk.episodeTitle];
+      episodeTexts.set(chunk.episodeId, parts);
+    }
+    parts.push(texts[position]!);
+  });
   return {
-    bm25: Bm25Index.build(chunks.map((chunk) => embeddingText(chunk))),
+    bm25: Bm25Index.build(texts, parameters),
     positionById: new Map(chunks.map((chunk, position) => [chunk.chunkId, position])),
     speakers,
+    episodes: Bm25Index.build([...episodeTexts.values()].map((parts) => parts.join('\n'))),
+    episodeIds: [...episodeTexts.keys()],
   };
 }
 
@@ -95,7 +129,7 @@ export function createRetriever(options: {
     const episodeIds = searchOptions.episodeIds;
     const allowed = episodeIds ? new Set(episodeIds) : undefined;
     const pool = Math.max(tuning.candidates, k * 3);
-    const terms = tokenize(query);
+    const terms = tokenizeQuery(query);
     const reference = bm25.referenceScore(terms);
 
     const lexicalMatches =
@@ -133,17 +167,56 @@ export function createRetriever(options: {
       denseNormalisation: tuning.denseNormalisation,
     });
 
+    const episodeBonus = tuning.episodeWeight > 0 ? episodeScores({ terms, lexicalIndex }) : new Map<string, number>();
     const named = new Set(detectSpeakerIntent(query, lexicalIndex.speakers));
     const ranked: SearchHit[] = [];
     for (const [position, score] of fused) {
       const chunk = chunks[position]!;
-      ranked.push({ chunk, score: score + speakerBonus({ chunk, named, boost: tuning.speakerBoost }) });
+      const context = tuning.contextWeight > 0 ? tuning.contextWeight * neighbourScore({ chunk, fused, positionById, window: tuning.contextWindow }) : 0;
+      const episode = tuning.episodeWeight * (episodeBonus.get(chunk.episodeId) ?? 0);
+      ranked.push({
+        chunk,
+        score: score + context + episode + speakerBonus({ chunk, named, boost: tuning.speakerBoost }),
+      });
     }
     ranked.sort((left, right) => right.score - left.score || compareChunks(left.chunk, right.chunk));
     return diversifyHits(ranked, { k, neighbourPenalty: tuning.neighbourPenalty });
   }
 
   return { mode, lexicalIndex, tuning, search };
+}
+
+/** Each episode's BM25 match for the query, divided by the best episode's (so 0..1). */
+function episodeScores(options: { terms: string[]; lexicalIndex: ChunkLexicalIndex }): Map<string, number> {
+  const { terms, lexicalIndex } = options;
+  const matches = lexicalIndex.episodes.search(terms, { k: lexicalIndex.episodeIds.length });
+  const best = matches[0]?.score ?? 0;
+  const scores = new Map<string, number>();
+  if (best <= 0) return scores;
+  for (const match of matches) scores.set(lexicalIndex.episodeIds[match.document]!, match.score / best);
+  return scores;
+}
+
+/**
+ * The best fused score among the chunks within `window` ordinals of `chunk` in its episode, each
+ * divided by its distance (0 when none is a candidate).
+ */
+function neighbourScore(options: {
+  chunk: Chunk;
+  fused: ReadonlyMap<number, number>;
+  positionById: ReadonlyMap<string, number>;
+  window: number;
+}): number {
+  const { chunk, fused, positionById } = options;
+  let best = 0;
+  for (let distance = 1; distance <= options.window; distance++) {
+    for (const ordinal of [chunk.ordinal - distance, chunk.ordinal + distance]) {
+      const position = positionById.get(`${chunk.episodeId}#${ordinal}`);
+      const score = position === undefined ? undefined : fused.get(position);
+      if (score !== undefined && score / distance > best) best = score / distance;
+    }
+  }
+  return best;
 }
 
 function speakerBonus(options: { chunk: Chunk; named: ReadonlySet<string>; boost: number }): number {

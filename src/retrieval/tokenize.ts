@@ -30,7 +30,8 @@ export function stem(word: string): string {
   let result = word;
   if (result.length < 4 || /\d/u.test(result)) return result;
   if (result.endsWith('ies') && result.length > 5) return `${result.slice(0, -3)}y`;
-  if (result.endsWith('sses')) return result.slice(0, -2);
+  // "processes", "finishes", "matches", "boxes": the plural adds "es" after a sibilant.
+  if (/(?:ss|sh|ch|x|z)es$/u.test(result)) return result.slice(0, -2);
   if (result.endsWith('s') && !result.endsWith('ss') && !result.endsWith('us') && !result.endsWith('is')) {
     result = result.slice(0, -1);
   }
@@ -60,4 +61,27 @@ export function tokenize(text: string): string[] {
     terms.push(stem(word));
   }
   return terms;
+}
+
+/**
+ * Words that frame a question about a podcast rather than name its subject ("When does David
+ * *start* *talking* about…", "What did the *guest* *say*…"). Dropped from queries only: in a
+ * transcript they are ordinary words and stay indexed.
+ */
+export const QUESTION_FRAME_WORDS: ReadonlySet<string> = new Set(
+  (
+    'episode episodes podcast show guest guests host hosts talk talks talked talking mention mentions mentioned ' +
+    'describe describes described explain explains explained discuss discusses discussed ask asks asked start starts ' +
+    'begin begins timestamp point according tell tells told argue argues argued bring brings brought come comes came'
+  )
+    .split(' ')
+    .map((word) => stem(word)),
+);
+
+/** Terms of a question: `tokenize` without the words that only frame the question. */
+export function tokenizeQuery(question: string): string[] {
+  const terms = tokenize(question);
+  const content = terms.filter((term) => !QUESTION_FRAME_WORDS.has(term));
+  // A question made only of framing words keeps them rather than matching nothing.
+  return content.length > 0 ? content : terms;
 }

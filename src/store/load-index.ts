@@ -136,7 +136,10 @@ function parseFile<T>(schema: z.ZodType<T>, text: string, folder: string, file: 
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw corrupt(folder, `${file} does not match the expected shape (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`);
+    throw corrupt(
+      folder,
+      `${file} does not match the expected shape (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`,
+    );
   }
   return parsed.data;
 }

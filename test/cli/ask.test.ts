@@ -1,7 +1,11 @@
-import { describe, expect, test } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ask, formatAnswer, parseAskArguments } from '../../src/cli/ask.js';
+import type { ChatAnswer } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
 import { FakeAnswerer, fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
+import { prepareIndex } from './prepare-index.js';
 
 describe('parseAskArguments', () => {
   test.each([
@@ -94,5 +98,41 @@ describe('ask', () => {
     });
     expect(written).toStrictEqual([formatAnswer(fakeChatAnswer())]);
     expect(warned).toStrictEqual(['Note: The language model was unavailable.\n']);
+  });
+});
+
+describe('npm run ask (a real process on a prepared index)', () => {
+  const run = promisify(execFile);
+  let index: Awaited<ReturnType<typeof prepareIndex>>;
+  beforeAll(async () => {
+    index = await prepareIndex();
+  });
+  afterAll(() => index?.remove());
+
+  const ask = (...argv: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', ...argv], {
+      env: { ...process.env, INDEX_DIR: index.dir, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
+    });
+
+  test('--json prints the POST /api/chat body; the human form prints the same answer and its sources', async () => {
+    const [json, human] = await Promise.all([
+      ask('What does Chris Manning say about structure?', '--json'),
+      ask('What does Chris Manning say about structure?'),
+    ]);
+    const answer = JSON.parse(json.stdout) as ChatAnswer;
+    expect(Object.keys(answer).sort()).toStrictEqual(['answer', 'answerable', 'citations', 'mode']);
+    expect(answer.mode).toBe('extractive');
+    expect(answer.citations.length).toBeGreaterThan(0);
+    expect(answer.citations.every((citation) => citation.episodeId === answer.citations[0]?.episodeId)).toBe(true);
+    expect(human.stdout).toBe(formatAnswer(answer));
+  });
+
+  test('no question is a usage error with exit code 2', async () => {
+    const failure = (await ask().catch((error: unknown) => error)) as { code: number; stderr: string; stdout: string };
+    expect({ code: failure.code, stdout: failure.stdout, stderr: failure.stderr }).toStrictEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'No question given.\nUsage: npm run ask -- "QUESTION" [--json] [--episode EPISODE_ID ...]\n',
+    });
   });
 });

@@ -1,6 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseSse, postJson } from '../http/app-harness.js';
 import { fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
+import { type FakeOpenAIServer, startFakeOpenAIServer } from '../support/fake-openai-server.js';
+import { prepareIndex } from './prepare-index.js';
 import { spawnServer } from './spawn-server.js';
 
 describe('graceful shutdown of a server process', () => {
@@ -34,6 +36,64 @@ describe('graceful shutdown of a server process', () => {
       expect(await server.exited).toBe(0);
       expect(order).toStrictEqual(['stream complete', 'exit']);
       expect(server.stderr()).toContain('SIGTERM: finishing in-flight requests, then exiting.');
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('src/cli/serve.ts with a prepared index and an OpenAI-compatible LLM', () => {
+  let index: Awaited<ReturnType<typeof prepareIndex>>;
+  let llm: FakeOpenAIServer;
+  beforeAll(async () => {
+    index = await prepareIndex();
+    llm = await startFakeOpenAIServer();
+    // A slow model: the answer starts 1.5 s after the request, so a stream is in flight when SIGTERM comes.
+    llm.setDefault({
+      kind: 'answer',
+      content: 'Chris Manning says structure helps models learn efficiently [1].',
+      delayMs: 1500,
+    });
+  });
+  afterAll(async () => {
+    await llm?.close();
+    await index?.remove();
+  });
+
+  test('serves health, then SIGTERM during a streamed LLM answer lets it finish and exits 0', async () => {
+    const server = await spawnServer({
+      script: 'src/cli/serve.ts',
+      env: { INDEX_DIR: index.dir, OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: 'sk-test-not-a-real-key' },
+      startTimeoutMs: 90_000,
+    });
+    try {
+      const health = await (await fetch(`${server.url}/api/health`)).json();
+      expect(health).toStrictEqual({
+        status: 'ok',
+        episodes: index.episodes,
+        chunks: index.chunks,
+        embedder: 'local:use-lite',
+        answerer: 'llm',
+      });
+      const response = await postJson(`${server.url}/api/chat`, {
+        message: 'Why does structure matter?',
+        stream: true,
+      });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let received = '';
+      while (!received.includes('event: sources')) received += (await reader.read()).value ?? '';
+      server.child.kill('SIGTERM');
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += value;
+      }
+      const events = parseSse(received).events;
+      expect(llm.requests.length).toBe(1);
+      expect([events[0]?.event, events.at(-1)?.event]).toStrictEqual(['sources', 'end']);
+      expect(events.filter((event) => event.event === 'error')).toStrictEqual([]);
+      expect((events.at(-1)?.data as { mode?: string } | undefined)?.mode).toBe('llm');
+      expect(await server.exited).toBe(0);
     } finally {
       server.child.kill('SIGKILL');
     }

@@ -32,7 +32,7 @@ describe('read endpoints and JSON chat', () => {
     });
   });
 
-  test('GET /api/episodes lists the manifest episodes with the contract fields only', async () => {
+  test('GET /api/episodes lists the manifest episodes with the contract fields and chapters', async () => {
     const response = await fetch(`${app.url}/api/episodes`);
     expect(await response.json()).toStrictEqual({
       episodes: [
@@ -44,6 +44,7 @@ describe('read endpoints and JSON chat', () => {
           chunks: 2,
           timestamps: 'exact',
           url: null,
+          chapters: [],
         },
         {
           episodeId: 'episode-two',
@@ -53,6 +54,7 @@ describe('read endpoints and JSON chat', () => {
           chunks: 1,
           timestamps: 'exact',
           url: null,
+          chapters: [],
         },
       ],
     });

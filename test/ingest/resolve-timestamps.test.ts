@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_SECONDS_PER_WORD,
   interpolateTimes,
+  locateChapterHeadings,
   locateChapters,
   resolveTimestamps,
   timestampQuality,
@@ -198,6 +199,68 @@ describe('locateChapters', () => {
         durationSeconds: 1000,
       }),
     ).toStrictEqual([]);
+  });
+});
+
+describe('locateChapterHeadings', () => {
+  const turn = (text: string, chapter?: string): ParsedTurn => ({ speaker: 'A', text, marks: [], chapter });
+
+  test('pins the first word under a heading that names a listed chapter to its time', () => {
+    const points = locateChapterHeadings({
+      turns: [
+        turn('a b c', 'Cold open'),
+        turn('d e', 'Flow matching, for audio'),
+        turn('f', 'Flow matching, for audio'),
+      ],
+      chapters: [
+        { start: 0, title: 'Intro' },
+        { start: 40, title: 'Flow Matching for Audio' },
+      ],
+    });
+    expect(points).toStrictEqual([{ position: 3, seconds: 40 }]);
+  });
+
+  test('drops a heading whose time would run backwards, and a chapter named twice', () => {
+    const points = locateChapterHeadings({
+      turns: [turn('a', 'One'), turn('b c', 'Two'), turn('d', 'Three'), turn('e', 'Two')],
+      chapters: [
+        { start: 10, title: 'One' },
+        { start: 60, title: 'Two' },
+        { start: 30, title: 'Three' },
+      ],
+    });
+    expect(points).toStrictEqual([
+      { position: 0, seconds: 10 },
+      { position: 1, seconds: 60 },
+    ]);
+  });
+});
+
+describe('resolveTimestamps without marks, with headings', () => {
+  test('headings naming listed chapters pin their times; words between are spread by position', () => {
+    const resolved = resolveTimestamps(
+      episode(
+        [
+          { speaker: 'A', text: 'w '.repeat(10).trim(), marks: [], chapter: 'Intro' },
+          { speaker: 'B', text: 'w '.repeat(10).trim(), marks: [], chapter: 'Main part' },
+          { speaker: 'A', text: 'w '.repeat(20).trim(), marks: [] },
+        ],
+        {
+          durationSeconds: 400,
+          chapters: [
+            { start: 30, title: 'Intro' },
+            { start: 100, title: 'Main part' },
+          ],
+        },
+      ),
+    );
+    // The first heading starts at 30 s: the intro before it was not transcribed.
+    expect(resolved.map((turn) => [turn.start, turn.end])).toStrictEqual([
+      [30, 100],
+      [100, 200],
+      [200, 400],
+    ]);
+    expect(resolved.every((turn) => turn.approximate)).toBe(true);
   });
 });
 

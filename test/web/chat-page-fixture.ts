@@ -18,7 +18,9 @@ const TITLES: Record<string, string> = {
   [SECURITY_EPISODE]: 'Security Corner: Prompt Injection and Friends',
 };
 
-function chunk(fields: Pick<Chunk, 'chunkId' | 'episodeId' | 'text' | 'speaker' | 'start' | 'end'> & Partial<Chunk>): Chunk {
+function chunk(
+  fields: Pick<Chunk, 'chunkId' | 'episodeId' | 'text' | 'speaker' | 'start' | 'end'> & Partial<Chunk>,
+): Chunk {
   const approximate = fields.approximate ?? false;
   return {
     episodeTitle: TITLES[fields.episodeId] ?? fields.episodeId,

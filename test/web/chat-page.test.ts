@@ -10,7 +10,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ABSTENTION_TEXT } from '../../src/answer/extractive-answerer.js';
 import type { AnswerEvent, Answerer, ChatAnswer, ChatRequest, Citation } from '../../src/domain.js';
-import { fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
+import { PodciteError } from '../../src/errors.js';
+import { FakeAnswerer, fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
 import { launchBrowser, type PageServer, startPageServer } from '../support/browser.js';
 import {
   AGENTS_EPISODE,
@@ -83,7 +84,9 @@ async function openPage(options: { url?: string; width?: number; colorScheme?: '
   const url = options.url ?? server.url;
   // Storage belongs to the origin: clear it from a blank page of that origin, served by the browser.
   const blank = `${url}/blank-for-tests`;
-  await page.route(blank, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>-</title>' }));
+  await page.route(blank, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>-</title>' }),
+  );
   await page.goto(blank);
   await page.evaluate(() => {
     localStorage.clear();
@@ -122,7 +125,7 @@ describe('asking', () => {
     expect(request.postDataJSON()).toStrictEqual({ message: KEYWORD_QUESTION, history: [], stream: true });
     expect((await chatResponse).headers()['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(await lastTurn(page).locator('.question-text').textContent()).toBe(KEYWORD_QUESTION);
-    expect(await lastTurn(page).locator('.answer-body').innerText()).toBe(HYBRID_ANSWER);
+    expect(await lastTurn(page).locator('.answer-body').textContent()).toBe(HYBRID_ANSWER);
     expect(await lastTurn(page).locator('.citation-chip').allTextContents()).toStrictEqual(['[1]']);
     expect(await page.locator('.welcome').count()).toBe(0);
     await expect
@@ -142,15 +145,17 @@ describe('asking', () => {
       await answerer.waitUntilGated();
       const streaming = page.locator('.turn-streaming');
       await streaming.locator('.answer-body', { hasText: 'Alice said' }).waitFor();
-      expect(await streaming.locator('.answer-body').innerText()).toBe('Alice said');
+      expect(await streaming.locator('.answer-body').textContent()).toBe('Alice said');
       expect(await streaming.locator('.answer').getAttribute('aria-busy')).toBe('true');
       expect(await page.locator('#send').isDisabled()).toBe(true);
 
       await page.locator('#stop').click();
       await page.locator('.turn-stopped').waitFor();
       await expect.poll(() => answerer.abortObserved).toBe(true);
-      expect(await page.locator('.turn-stopped .answer-body').innerText()).toBe('Alice said');
-      expect(await page.locator('.turn-stopped .stopped-note').textContent()).toBe('Stopped before the answer finished.');
+      expect(await page.locator('.turn-stopped .answer-body').textContent()).toBe('Alice said');
+      expect(await page.locator('.turn-stopped .stopped-note').textContent()).toBe(
+        'Stopped before the answer finished.',
+      );
       expect(await page.locator('#stop').isHidden()).toBe(true);
       expect(await page.locator('#send').isEnabled()).toBe(true);
     } finally {
@@ -264,7 +269,9 @@ describe('citations and sources', () => {
     const page = await openPage();
     await page.locator('.welcome').waitFor();
     await ask(page, 'What did they say about keyword search?');
-    await lastTurn(page).getByRole('button', { name: /^\d+ sources?$/ }).click();
+    await lastTurn(page)
+      .getByRole('button', { name: /^\d+ sources?$/ })
+      .click();
     const unfiltered = await panelSourceTitles(page);
     expect(unfiltered.some((title) => title.endsWith(VECTOR_TITLE))).toBe(true);
     await page.locator('#sources-close').click();
@@ -282,7 +289,9 @@ describe('citations and sources', () => {
     await ask(page, 'What did they say about keyword search?');
     expect((await chatRequest).postDataJSON().episodeIds).toStrictEqual([AGENTS_EPISODE]);
     expect(await lastTurn(page).locator('.question-scope').textContent()).toBe(`In ${AGENTS_TITLE}`);
-    await lastTurn(page).getByRole('button', { name: /^\d+ sources?$/ }).click();
+    await lastTurn(page)
+      .getByRole('button', { name: /^\d+ sources?$/ })
+      .click();
     const filtered = await panelSourceTitles(page);
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.filter((title) => !title.endsWith(AGENTS_TITLE))).toStrictEqual([]);
@@ -292,7 +301,7 @@ describe('citations and sources', () => {
     const page = await openPage();
     await page.locator('.welcome').waitFor();
     await ask(page, 'What is the secret family recipe for banana bread?');
-    expect(await lastTurn(page).locator('.answer-body.not-covered').innerText()).toBe(ABSTENTION_TEXT);
+    expect(await lastTurn(page).locator('.answer-body.not-covered').textContent()).toBe(ABSTENTION_TEXT);
     expect(await lastTurn(page).locator('.nearest-heading').textContent()).toBe('Nearest passages');
     expect(await lastTurn(page).locator('.nearest-list .source-card').count()).toBeGreaterThan(0);
     await expect
@@ -309,7 +318,7 @@ describe('conversation', () => {
     await page.reload();
     await page.locator('.thread > .turn').waitFor();
     expect(await page.locator('.thread .question-text').allTextContents()).toStrictEqual([KEYWORD_QUESTION]);
-    expect(await lastTurn(page).locator('.answer-body').innerText()).toBe(HYBRID_ANSWER);
+    expect(await lastTurn(page).locator('.answer-body').textContent()).toBe(HYBRID_ANSWER);
     // Restored chips still open their sources.
     await lastTurn(page).locator('.citation-chip').first().click();
     expect(await panelSourceTitles(page)).toStrictEqual([`[1] ${VECTOR_TITLE}`]);
@@ -338,14 +347,16 @@ describe('safety', () => {
     const page = await openPage();
     await page.locator('.welcome').waitFor();
     await ask(page, 'What did the attacker paste into the support chat box?');
-    const answerText = await lastTurn(page).locator('.answer-body').innerText();
+    const answerText = await lastTurn(page).locator('.answer-body').textContent();
     expect(answerText).toContain(XSS_IMG);
     expect(answerText).toContain(XSS_SCRIPT);
     await lastTurn(page).locator('.citation-chip').first().click();
     const card = page.locator('#sources-list .source-card').first();
     await card.locator('.source-context mark').waitFor();
     expect(await card.locator('.source-context').textContent()).toBe(CHAT_PAGE_CHUNKS[4]!.text);
-    expect(await page.locator('.thread img, .thread script, #sources-panel img, #sources-panel script').count()).toBe(0);
+    expect(await page.locator('.thread img, .thread script, #sources-panel img, #sources-panel script').count()).toBe(
+      0,
+    );
     expect(dialogs).toStrictEqual([]);
   });
 
@@ -362,16 +373,16 @@ describe('safety', () => {
       await dialog.waitFor();
       await page.locator('#token-input').fill('wrong');
       await page.getByRole('button', { name: 'Continue' }).click();
-      await expect.poll(() => page.locator('#token-reason').textContent()).toBe(
-        'The server refused that token. Check it and enter it again.',
-      );
+      await expect
+        .poll(() => page.locator('#token-reason').textContent())
+        .toBe('The server refused that token. Check it and enter it again.');
       await page.locator('#token-input').fill('open-sesame');
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.locator('.welcome').waitFor();
       const chatRequest = page.waitForRequest((request) => request.url().endsWith('/api/chat'));
       await ask(page, KEYWORD_QUESTION);
       expect((await chatRequest).headers().authorization).toBe('Bearer open-sesame');
-      expect(await lastTurn(page).locator('.answer-body').innerText()).toBe(HYBRID_ANSWER);
+      expect(await lastTurn(page).locator('.answer-body').textContent()).toBe(HYBRID_ANSWER);
       expect(await page.evaluate(() => sessionStorage.getItem('podcite.apiToken'))).toBe('open-sesame');
       problems = problems.filter((problem) => !problem.includes('401 (Unauthorized)'));
     } finally {
@@ -406,6 +417,39 @@ describe('states', () => {
     problems = problems.filter((problem) => !problem.includes('503 (Service Unavailable)'));
   });
 
+  test('a failure mid-stream shows the server message, keeps the thread usable and offers a retry', async () => {
+    const failing = new FakeAnswerer({
+      failWith: {
+        error: new PodciteError('unavailable:llm', 'The language model did not answer in time.'),
+        afterEvents: 1,
+      },
+    });
+    const failingServer = await startPageServer({ chunks: CHAT_PAGE_CHUNKS, answerer: failing });
+    try {
+      const page = await openPage({ url: failingServer.url });
+      await page.locator('.welcome').waitFor();
+      await ask(page, 'Is vector search enough?');
+      expect(await lastTurn(page).locator('.error-message').textContent()).toBe(
+        'The language model did not answer in time.',
+      );
+      await expect
+        .poll(() => page.locator('#announcer').textContent())
+        .toBe('Error: The language model did not answer in time.');
+      const retried = page.waitForRequest((request) => request.url().endsWith('/api/chat'));
+      await lastTurn(page).getByRole('button', { name: 'Try again' }).click();
+      expect((await retried).postDataJSON()).toStrictEqual({
+        message: 'Is vector search enough?',
+        history: [],
+        stream: true,
+      });
+      await page.locator('.thread > .turn-error').waitFor();
+      expect(await page.locator('.thread > .turn').count()).toBe(1);
+      expect(failing.requests.length).toBe(2);
+    } finally {
+      await failingServer.close();
+    }
+  });
+
   test('an empty index says how to add episodes', async () => {
     const empty = await startPageServer({ chunks: [] });
     try {
@@ -430,7 +474,7 @@ describe('states', () => {
       await page.locator('.welcome').waitFor();
       await ask(page, 'Is vector search enough?');
       expect(await lastTurn(page).locator('.notice').textContent()).toBe(notice);
-      expect(await lastTurn(page).locator('.answer-body').innerText()).toBe(answer.answer);
+      expect(await lastTurn(page).locator('.answer-body').textContent()).toBe(answer.answer);
     } finally {
       await noticeServer.close();
     }
@@ -452,7 +496,7 @@ describe('themes, layout and accessibility', () => {
     expect(await background()).toBe('rgb(255, 255, 255)');
   });
 
-  test.each([360, 390])('at %i px wide nothing overflows sideways, with the sources sheet open', async (width) => {
+  test.each([360, 390])('at %i px wide nothing overflows sideways: sources sheet and episode filter', async (width) => {
     const page = await openPage({ width });
     await page.locator('.welcome').waitFor();
     await ask(page, KEYWORD_QUESTION);
@@ -463,6 +507,12 @@ describe('themes, layout and accessibility', () => {
       panel: Math.round(document.getElementById('sources-panel')!.getBoundingClientRect().width),
     }));
     expect(widths).toStrictEqual({ scroll: width, panel: width });
+
+    await page.locator('#sources-close').click();
+    await page.locator('#episode-filter-summary').click();
+    const filterBox = await page.locator('.episode-filter-panel').boundingBox();
+    expect(filterBox !== null && filterBox.x >= 0 && filterBox.x + filterBox.width <= width).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
   });
 
   test.each(['light', 'dark'] as const)(

@@ -10,6 +10,8 @@ export interface CitationTooltip {
   /** Wires a chip: hover or focus shows the card for `citation`, leaving or Escape hides it. */
   attach(chip: HTMLElement, citation: Citation): void;
   hide(): void;
+  /** Hides the card when its chip has left the page (a streamed re-render replaced it). */
+  hideIfDetached(): void;
 }
 
 export function createCitationTooltip(): CitationTooltip {
@@ -67,5 +69,8 @@ export function createCitationTooltip(): CitationTooltip {
       chip.addEventListener('blur', leave);
     },
     hide,
+    hideIfDetached() {
+      if (owner && !owner.isConnected) hide();
+    },
   };
 }

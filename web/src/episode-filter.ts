@@ -122,6 +122,10 @@ export function createEpisodeFilter(options: { storage: Storage; onChange: () =>
       summary.focus();
     }
   });
+  // A disclosure stays open on an outside click by default; a filter popover should not.
+  document.addEventListener('click', (event) => {
+    if (root.open && event.target instanceof Node && !root.contains(event.target)) root.open = false;
+  });
   root.addEventListener('toggle', () => {
     if (root.open) search.focus();
   });

@@ -185,6 +185,7 @@ function start(): void {
 
   function renderThread(): void {
     thread.replaceChildren(...turns.map((turn) => renderTurn(turn, turnContext)));
+    tooltip.hideIfDetached();
     renderStatus();
   }
 
@@ -193,6 +194,7 @@ function start(): void {
     const next = renderTurn(turn, turnContext);
     if (existing) existing.replaceWith(next);
     else thread.append(next);
+    tooltip.hideIfDetached();
   }
 
   // Streamed deltas arrive faster than frames; render at most once per frame.

@@ -61,6 +61,7 @@ export function topicOf(title: string): string | null {
 function lowerFirstWordIfCommon(topic: string): string {
   const first = topic.split(/\s/)[0] ?? '';
   // Common words read better mid-sentence in lower case; proper nouns (unknown to us) keep case.
-  const common = /^(?:the|a|an|how|why|what|when|building|scaling|making|running|using|inside|beyond|from|on|in|into|our|your|new)$/i;
+  const common =
+    /^(?:the|a|an|how|why|what|when|building|scaling|making|running|using|inside|beyond|from|on|in|into|our|your|new)$/i;
   return common.test(first) ? topic[0]!.toLowerCase() + topic.slice(1) : topic;
 }

@@ -116,7 +116,9 @@ function renderAnswer(turn: ThreadTurn, context: TurnViewContext): HTMLElement {
   }
 
   if (turn.status === 'error' && turn.error) {
-    answer.append(element('p', { className: 'error-message', attributes: { role: 'alert' }, text: turn.error.message }));
+    answer.append(
+      element('p', { className: 'error-message', attributes: { role: 'alert' }, text: turn.error.message }),
+    );
   }
   if (turn.status === 'stopped') {
     answer.append(element('p', { className: 'muted stopped-note', text: 'Stopped before the answer finished.' }));
@@ -124,7 +126,11 @@ function renderAnswer(turn: ThreadTurn, context: TurnViewContext): HTMLElement {
 
   const actions = element('div', { className: 'answer-actions' });
   if ((turn.status === 'done' || turn.status === 'stopped') && turn.answer !== '') {
-    const copy = element('button', { className: 'button button-small', text: 'Copy answer', attributes: { type: 'button' } });
+    const copy = element('button', {
+      className: 'button button-small',
+      text: 'Copy answer',
+      attributes: { type: 'button' },
+    });
     copy.addEventListener('click', () => void context.copyAnswer(turn));
     actions.append(copy);
   }
@@ -138,7 +144,11 @@ function renderAnswer(turn: ThreadTurn, context: TurnViewContext): HTMLElement {
     actions.append(sources);
   }
   if (turn.status === 'error' || turn.status === 'stopped') {
-    const retry = element('button', { className: 'button button-small', text: 'Try again', attributes: { type: 'button' } });
+    const retry = element('button', {
+      className: 'button button-small',
+      text: 'Try again',
+      attributes: { type: 'button' },
+    });
     retry.addEventListener('click', () => context.retry(turn));
     actions.append(retry);
   }

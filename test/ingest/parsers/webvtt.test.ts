@@ -127,7 +127,11 @@ describe('parseWebVtt', () => {
 
   test.each([
     ['no signature', '00:01.000 --> 00:02.000\nHello\n', /must start with "WEBVTT"/],
-    ['a bad start time', 'WEBVTT\n\n00:61.000 --> 00:62.000\nHello\n', /line 3: cannot read the start time "00:61.000"/],
+    [
+      'a bad start time',
+      'WEBVTT\n\n00:61.000 --> 00:62.000\nHello\n',
+      /line 3: cannot read the start time "00:61.000"/,
+    ],
     ['a bad end time', 'WEBVTT\n\n00:01.000 --> 00:01:99.0\nHello\n', /line 3: cannot read the end time/],
     ['no cues', 'WEBVTT\n\nNOTE nothing here\n', /no cues/],
   ])('rejects %s with parse:webvtt', (_name, text, message) => {

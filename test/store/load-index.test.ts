@@ -1,0 +1,191 @@
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { writeIndex } from '../../ingest/write-index.js';
+import type { Chunk, Manifest } from '../../src/domain.js';
+import { PodciteError } from '../../src/errors.js';
+import { loadIndex } from '../../src/store/load-index.js';
+import { embeddingText } from '../../src/util/chunk-text.js';
+import { HashingEmbeddings } from '../support/hashing-embeddings.js';
+
+function chunk(episodeId: string, ordinal: number, text: string): Chunk {
+  return {
+    chunkId: `${episodeId}#${ordinal}`,
+    episodeId,
+    episodeTitle: `Episode ${episodeId}`,
+    kind: 'transcript',
+    speaker: 'Host',
+    speakers: ['Host'],
+    text,
+    start: ordinal * 30,
+    end: ordinal * 30 + 30,
+    approximate: false,
+    chapter: null,
+    ordinal,
+    anchors: [{ offset: 0, seconds: ordinal * 30, approximate: false }],
+  };
+}
+
+const topics = ['tomatoes', 'rockets', 'violins', 'glaciers', 'databases', 'espresso'];
+const chunks: Chunk[] = [
+  ...topics.map((topic, ordinal) => chunk('alpha', ordinal, `alpha talks about ${topic} and more ${topic}`)),
+  ...topics.map((topic, ordinal) => chunk('beta', ordinal, `beta covers ${topic} in depth`)),
+  chunk('gamma', 0, 'gamma is only about tomatoes tomatoes tomatoes'),
+];
+
+function manifestFor(embeddings: HashingEmbeddings, indexChunks: Chunk[]): Manifest {
+  const episodeIds = [...new Set(indexChunks.map((entry) => entry.episodeId))];
+  return {
+    version: 1,
+    embedder: embeddings.id,
+    dimension: embeddings.dimension,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    chunkCount: indexChunks.length,
+    efSearch: 100,
+    episodes: episodeIds.map((episodeId) => ({
+      episodeId,
+      title: `Episode ${episodeId}`,
+      date: null,
+      durationSeconds: null,
+      url: null,
+      timestamps: 'exact',
+      chunks: indexChunks.filter((entry) => entry.episodeId === episodeId).length,
+      contentHash: episodeId,
+      source: `${episodeId}.vtt`,
+      chapters: [],
+    })),
+  };
+}
+
+async function buildIndex(dir: string, embeddings: HashingEmbeddings, indexChunks: Chunk[] = chunks): Promise<void> {
+  const vectors = await embeddings.embedDocuments(indexChunks.map((entry) => embeddingText(entry)));
+  await writeIndex({ dir, manifest: manifestFor(embeddings, indexChunks), chunks: indexChunks, vectors, embeddings });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PodciteError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a PodciteError');
+}
+
+function dot(a: number[], b: number[]): number {
+  return a.reduce((sum, value, index) => sum + value * b[index]!, 0);
+}
+
+describe('loadIndex', () => {
+  let root: string;
+  let dir: string;
+  const embeddings = new HashingEmbeddings({ dimension: 32 });
+
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'podcite-load-'));
+    dir = path.join(root, 'index');
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('says how to create the index when there is none', async () => {
+    expect(await codeOf(loadIndex({ dir, embeddings }))).toStrictEqual({
+      code: 'index:missing',
+      message: `No index at ${dir}. Run \`npm run ingest\` to index the sample corpus, or \`npm run ingest -- PATH\` for your own files.`,
+    });
+  });
+
+  test('loads manifest and chunks in label order, with ef from the manifest', async () => {
+    await buildIndex(dir, embeddings);
+    const index = await loadIndex({ dir, embeddings });
+    expect(index.manifest).toStrictEqual(manifestFor(embeddings, chunks));
+    expect(index.chunks).toStrictEqual(chunks);
+    expect(index.chunkById.get('beta#2')).toStrictEqual(chunks[8]);
+  });
+
+  test('denseSearch ranks like brute force and scores with cosine similarity', async () => {
+    await buildIndex(dir, embeddings);
+    const index = await loadIndex({ dir, embeddings });
+    const query = await embeddings.embedQuery('tomatoes');
+    const vectors = await embeddings.embedDocuments(chunks.map((entry) => embeddingText(entry)));
+    const expected = chunks
+      .map((entry, position) => ({ chunkId: entry.chunkId, score: dot(query, vectors[position]!) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 4);
+    const hits = await index.denseSearch(query, { k: 4 });
+    expect(hits.map((hit) => hit.chunk.chunkId)).toStrictEqual(expected.map((entry) => entry.chunkId));
+    hits.forEach((hit, position) => {
+      expect(hit.score).toBeCloseTo(expected[position]!.score, 5);
+    });
+    expect(hits[0]!.chunk.chunkId).toBe('gamma#0');
+  });
+
+  test('the episode filter runs inside the search, so k results still come back', async () => {
+    await buildIndex(dir, embeddings);
+    const index = await loadIndex({ dir, embeddings });
+    const query = await embeddings.embedQuery('gamma tomatoes');
+    const hits = await index.denseSearch(query, { k: 5, episodeIds: ['beta'] });
+    expect(hits.length).toBe(5);
+    expect(new Set(hits.map((hit) => hit.chunk.episodeId))).toStrictEqual(new Set(['beta']));
+    expect(hits[0]!.chunk.chunkId).toBe('beta#0');
+    const both = await index.denseSearch(query, { k: 13, episodeIds: ['beta', 'gamma'] });
+    expect(both.map((hit) => hit.chunk.episodeId).sort()).toStrictEqual([...Array(6).fill('beta'), 'gamma']);
+    expect(await index.denseSearch(query, { k: 3, episodeIds: [] })).toStrictEqual([]);
+  });
+
+  test('k beyond the index size returns every chunk', async () => {
+    await buildIndex(dir, embeddings);
+    const index = await loadIndex({ dir, embeddings });
+    const hits = await index.denseSearch(await embeddings.embedQuery('espresso'), { k: 50 });
+    expect(hits.length).toBe(chunks.length);
+  });
+
+  test('an empty index loads and finds nothing', async () => {
+    await buildIndex(dir, embeddings, []);
+    const index = await loadIndex({ dir, embeddings });
+    expect(index.chunks).toStrictEqual([]);
+    expect(await index.denseSearch(await embeddings.embedQuery('espresso'), { k: 5 })).toStrictEqual([]);
+  });
+
+  test('refuses an index built by another embedder and says to rebuild', async () => {
+    await buildIndex(dir, embeddings);
+    const other = new HashingEmbeddings({ dimension: 32, id: 'local:use-lite' });
+    expect(await codeOf(loadIndex({ dir, embeddings: other }))).toStrictEqual({
+      code: 'index:embedder_mismatch',
+      message: `The index at ${dir} was built with the embedder "test:hashing-32", but the current embedder is "local:use-lite"; their vectors cannot be compared. Re-ingest with \`npm run ingest -- --rebuild\`. Or set EMBEDDINGS back to the embedder the index was built with.`,
+    });
+  });
+
+  test.each([
+    ['chunks.json cut short', 'chunks.json', (text: string) => text.slice(0, text.length / 2)],
+    [
+      'a manifest of the wrong shape',
+      'manifest.json',
+      (text: string) => text.replace('"chunkCount": 13', '"chunkCount": "13"'),
+    ],
+    [
+      'a manifest counting other chunks',
+      'manifest.json',
+      (text: string) => text.replace('"chunkCount": 13', '"chunkCount": 12'),
+    ],
+    ['a damaged HNSW file', 'hnswlib.index', () => 'not an index'],
+  ])('reports %s as index:corrupt', async (_name, file, damage) => {
+    await buildIndex(dir, embeddings);
+    const target = path.join(dir, file);
+    await writeFile(target, damage(await readFile(target, 'utf8')));
+    const { code, message } = await codeOf(loadIndex({ dir, embeddings }));
+    expect(code).toBe('index:corrupt');
+    expect(message).toContain('npm run ingest -- --rebuild');
+  });
+
+  test('reads the old index when a swap stopped between its two renames', async () => {
+    await buildIndex(dir, embeddings);
+    await rename(dir, `${dir}.previous`);
+    const index = await loadIndex({ dir, embeddings });
+    expect(index.chunks.length).toBe(chunks.length);
+    const hits = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 1 });
+    expect(hits[0]!.chunk.chunkId).toBe('alpha#2');
+  });
+});

@@ -1,0 +1,10 @@
+import { launchBrowser } from '../support/browser.js';
+const url = process.argv[2]!;
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+await page.goto(url);
+await page.locator('.welcome').waitFor();
+await page.locator('#episode-filter-summary').click();
+await page.locator('#episode-search').fill('e');
+await page.screenshot({ path: '/tmp/explore/filter-mobile.png' });
+await browser.close();
