@@ -4,8 +4,10 @@
  * mark stood before is compared with the mark's own time.
  *
  * Scenarios: interpolation (every other mark, or a seeded random 50% / 80% / 90% hidden, the rest
- * kept) and transcripts with no marks at all (every mark hidden; times from the duration, from the
- * duration and the chapter list, or from the word count alone at 150 words a minute).
+ * kept) and transcripts with no marks at all (every mark hidden; times from the duration and the
+ * chapter list, the same with the transcript's headings taken away so only spoken titles place
+ * chapters, the duration alone, or the word count alone at 150 words a minute). Results and what
+ * they mean: bench/RESULTS-timestamps.md.
  *
  * Corpora: the bundled Latent Space page (Moonlake and Dreamer mark every line `[hh:mm:ss]`,
  * Mistral has inline `(mm:ss)` marks and, later, one `[hh:mm:ss]` a minute; durations are the
@@ -37,6 +39,8 @@ export interface EstimationContext {
   useDuration: boolean;
   /** Give it the episode's chapter list. */
   useChapters: boolean;
+  /** Take away the transcript's own headings (`ParsedTurn.chapter`), leaving only spoken titles to place chapters. */
+  withoutHeadings?: boolean;
 }
 
 export interface EstimationScenario {
@@ -78,6 +82,13 @@ export const SCENARIOS: readonly EstimationScenario[] = [
     marksHidden: 'all',
     rule: { kind: 'all' },
     context: { useDuration: true, useChapters: true },
+    needsChapters: true,
+  },
+  {
+    scenario: 'no marks: duration + chapters, no headings',
+    marksHidden: 'all',
+    rule: { kind: 'all' },
+    context: { useDuration: true, useChapters: true, withoutHeadings: true },
     needsChapters: true,
   },
   {
@@ -185,6 +196,7 @@ export function estimationErrors(options: {
   const truths: { turn: number; offset: number; seconds: number }[] = [];
   const turns = episode.turns.map((turn, turnIndex) => ({
     ...turn,
+    ...(context.withoutHeadings ? { chapter: undefined } : {}),
     marks: turn.marks.filter((mark) => {
       const hide = hidden[flag] ?? false;
       flag += 1;

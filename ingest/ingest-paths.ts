@@ -4,7 +4,7 @@ import type { Chunk, Episode, Manifest, ParsedEpisode } from '../src/domain.js';
 import { MANIFEST_VERSION } from '../src/domain.js';
 import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
 import { PodciteError } from '../src/errors.js';
-import { acquireIngestLock, repairIndexDirectory } from '../src/store/index-directory.js';
+import { acquireIngestLock, isReplaceable, repairIndexDirectory } from '../src/store/index-directory.js';
 import { type IndexFiles, readIndexFiles } from '../src/store/load-index.js';
 import { embeddingText } from '../src/util/chunk-text.js';
 import { collectFiles } from './collect-files.js';
@@ -104,6 +104,13 @@ export async function ingestPaths(options: {
   const release = await acquireIngestLock(indexDir);
   try {
     await repairIndexDirectory(indexDir);
+    // Checked before any embedding work, not only at the swap: a wrong INDEX_DIR should fail fast.
+    if (!(await isReplaceable(indexDir))) {
+      throw new PodciteError(
+        'config',
+        `${indexDir} holds files that are not part of a podcite index; refusing to replace it. Point INDEX_DIR at an empty or new folder.`,
+      );
+    }
     const { previous, problem } = options.rebuild
       ? { previous: undefined, problem: undefined }
       : await readPrevious(indexDir, embeddings);

@@ -7,7 +7,13 @@ import hnswlib from 'hnswlib-node';
 import type { Chunk, Manifest } from '../src/domain.js';
 import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
 import { PodciteError } from '../src/errors.js';
-import { CHUNKS_FILE, MANIFEST_FILE, previousDirectory, stagingDirectory } from '../src/store/index-directory.js';
+import {
+  CHUNKS_FILE,
+  isReplaceable,
+  MANIFEST_FILE,
+  previousDirectory,
+  stagingDirectory,
+} from '../src/store/index-directory.js';
 import { embeddingText } from '../src/util/chunk-text.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -39,6 +45,12 @@ export async function writeIndex(options: {
   const { dir, manifest, chunks, vectors } = options;
   if (vectors.length !== chunks.length) {
     throw new PodciteError('internal:ingest', `${chunks.length} chunks but ${vectors.length} vectors.`);
+  }
+  if (!(await isReplaceable(dir))) {
+    throw new PodciteError(
+      'config',
+      `${dir} holds files that are not part of a podcite index; refusing to replace it. Point INDEX_DIR at an empty or new folder.`,
+    );
   }
   const staging = stagingDirectory(dir);
   await rm(staging, { recursive: true, force: true });

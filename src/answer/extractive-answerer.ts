@@ -154,7 +154,11 @@ const CHAPTER_MIN_PRECISION = 0.4;
  * ("enterprise deployment" → "Enterprise Deployment and Privacy"), as the first sentence of the
  * chapter's first transcript chunk. Show-note chapter lists are how people mark where topics start.
  */
-function chapterStart(options: { question: string; hits: SearchHit[]; index: LoadedIndex }): ScoredSentence | undefined {
+function chapterStart(options: {
+  question: string;
+  hits: SearchHit[];
+  index: LoadedIndex;
+}): ScoredSentence | undefined {
   const { index } = options;
   const terms = questionTerms(index, options.question);
   const questionWeight = [...terms.values()].reduce((sum, weight) => sum + weight, 0);
@@ -221,7 +225,7 @@ export interface ExtractiveAnswererOptions {
   index: LoadedIndex;
   /** Chunks retrieved per question (default 8). */
   topK?: number | undefined;
-  /** Abstain when the best sentence's coverage is below this (default `DEFAULT_ABSTAIN_BELOW`). */
+  /** Abstain when the support (`questionSupport`) is below this (default `DEFAULT_ABSTAIN_BELOW`). */
   abstainBelow?: number | undefined;
   /** Most sentences quoted in an answer (default 3). */
   maxSentences?: number | undefined;
@@ -249,7 +253,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     if (signal?.aborted) return;
     const scored = scoreSentences({ question, hits, index });
     const best = scored[0];
-    const when = isWhenQuestion(request.message);
+    const when = isWhenQuestion(question);
     const chapter = when ? chapterStart({ question, hits, index }) : undefined;
 
     if (!best || (!chapter && answerSupport(scored) < abstainBelow)) {

@@ -131,10 +131,10 @@ export interface LlmAnswererOptions {
  * `citations` are numbered as the text's markers.
  *
  * A slow (`llm.timeoutMs` without a token), failing (5xx, 429, connection) or cut-off stream is
- * retried once after a back-off; a retry's text is forwarded only past what the failed attempt
+ * retried once after a back-off (not when the follow-up rewrite just failed the same way); a retry's text is forwarded only past what the failed attempt
  * already sent and only while it repeats it, so the stream never contains the same words twice. If
- * the retry fails too, the `fallback` answers: its `text-delta`s and `end` are forwarded (its
- * `sources` is not — there already was one), with `mode: "extractive"` and a `notice`. In every
+ * the retry fails too, the `fallback` answers: its `text-delta`s (after a blank line when a failed
+ * attempt already streamed text) and `end` are forwarded (its `sources` is not — there already was one), with `mode: "extractive"` and a `notice`. In every
  * case `end.answer` is the authoritative text. Aborting `signal` cancels the upstream request and
  * ends the stream without an `end` event (nobody is listening).
  */
@@ -150,6 +150,9 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
   ): AsyncGenerator<AnswerEvent> {
     const history = boundHistory(request.history);
     let question: string;
+    // An upstream that already failed the rewrite gets one answer attempt, not two, so a dead server
+    // costs at most two timeouts before the extractive fallback.
+    let attempts = 2;
     try {
       question = await rewriteQuestion({
         question: request.message,
@@ -157,6 +160,9 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
         chat,
         prompt: prompts['rewrite-question'],
         signal,
+        onLlmError: (error) => {
+          if (isRetryableLlmError(error)) attempts = 1;
+        },
       });
     } catch (error) {
       if (signal?.aborted) return;
@@ -186,7 +192,12 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
 
     const messages: ChatModelMessage[] = [
       { role: 'system', content: prompts['answer-system'].render({ refusal: LLM_REFUSAL_TEXT }) },
-      ...history.map((message) => ({ role: message.role, content: message.content })),
+      // Earlier answers' markers point at earlier sources; left in, the model would reuse their numbers.
+      ...history.map((message) => ({
+        role: message.role,
+        content:
+          message.role === 'assistant' ? message.content.replace(/[ \t]*\[\d+(?:\s*,\s*\d+)*\]/g, '') : message.content,
+      })),
       {
         role: 'user',
         content: prompts['answer-user'].render({ sources: formatSources(hits), question: request.message }),
@@ -195,7 +206,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
 
     // Text already sent to the client across attempts; a retry may only extend it.
     let forwarded = '';
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < attempts; attempt++) {
       const rewriter = createMarkerRewriter(sources);
       let attemptText = '';
       let diverged = false;
@@ -220,7 +231,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
         if (tail) yield { type: 'text-delta', text: tail };
       } catch (error) {
         if (signal?.aborted) return;
-        if (attempt === 1 || !isRetryableLlmError(error)) break;
+        if (attempt === attempts - 1 || !isRetryableLlmError(error)) break;
         const asked = retryAfterSeconds(error);
         await sleep(asked === null ? retryDelayMs : Math.min(asked * 1000, MAX_RETRY_DELAY_MS), signal);
         if (signal?.aborted) return;
@@ -240,8 +251,14 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
       return;
     }
 
+    // Set the extractive text apart from whatever a failed attempt already streamed.
+    let separated = forwarded === '';
     for await (const event of fallback.answer(request, { signal })) {
       if (event.type === 'sources') continue;
+      if (event.type === 'text-delta' && !separated) {
+        separated = true;
+        yield { type: 'text-delta', text: '\n\n' };
+      }
       if (event.type === 'end') {
         yield { type: 'end', answer: { ...event.answer, mode: 'extractive', notice: FALLBACK_NOTICE } };
       } else {

@@ -131,6 +131,8 @@ export async function rewriteQuestion(options: {
   chat?: ChatModel | undefined;
   prompt?: PromptTemplate<'history' | 'question'> | undefined;
   signal?: AbortSignal | undefined;
+  /** Told about an LLM failure that the heuristic covered for (the caller may count it as a failed try). */
+  onLlmError?: ((error: unknown) => void) | undefined;
 }): Promise<string> {
   const { question, history, chat, prompt, signal } = options;
   if (history.length === 0) return question.trim();
@@ -149,6 +151,7 @@ export async function rewriteQuestion(options: {
       if (firstLine && firstLine.length <= MAX_REWRITE_CHARS) return firstLine;
     } catch (error) {
       if (signal?.aborted) throw error;
+      options.onLlmError?.(error);
     }
   }
   return rewriteQuestionHeuristically({ question, history });

@@ -117,7 +117,13 @@ export function scoreSentences(options: {
       const wordCount = sentenceText.split(/\s+/u).length;
       const lengthFactor = Math.min(1, wordCount / MIN_USEFUL_WORDS);
       const asksFactor = !asksAboutAsking && /\?["'”’)]*$/u.test(sentenceText) ? QUESTION_SENTENCE_FACTOR : 1;
-      scored.push({ chunk, sentence, hitRank: rank, coverage, score: (coverage + rankPrior) * lengthFactor * asksFactor });
+      scored.push({
+        chunk,
+        sentence,
+        hitRank: rank,
+        coverage,
+        score: (coverage + rankPrior) * lengthFactor * asksFactor,
+      });
     }
   }
   return scored.sort((a, b) => b.score - a.score);

@@ -26,8 +26,11 @@ async function main(): Promise<void> {
   const index = await ensureIndex({ config, embeddings, log });
   const retriever = createRetriever({ index, embeddings });
   const answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
-  // Load the embedding model now, so the first question does not pay for it.
-  await embeddings.embedQuery('warm up');
+  // Load the embedding model in the background while the server starts listening, so neither
+  // /api/health nor (mostly) the first question waits for it; a failure shows on the first query too.
+  embeddings.embedQuery('warm up').catch((error: unknown) => {
+    log(`podcite: embedding model failed to load: ${error instanceof Error ? error.message : String(error)}`);
+  });
 
   const tracker = new InFlightTracker();
   const app = createApp({ config, index, retriever, answerer, embedderId: embeddings.id, tracker, log });

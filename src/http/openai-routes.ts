@@ -82,11 +82,19 @@ export function createOpenAIRouter(dependencies: AppDependencies, options: OpenA
   const router = Router();
   const startedAt = Math.floor(Date.now() / 1000);
 
+  const model = { id: OPENAI_MODEL_ID, object: 'model', created: startedAt, owned_by: 'podcite' };
   router.get('/models', (_request, response) => {
-    response.json({
-      object: 'list',
-      data: [{ id: OPENAI_MODEL_ID, object: 'model', created: startedAt, owned_by: 'podcite' }],
-    });
+    response.json({ object: 'list', data: [model] });
+  });
+  router.get('/models/:model', (request, response, next) => {
+    if (request.params.model === OPENAI_MODEL_ID) response.json(model);
+    else
+      next(
+        new PodciteError(
+          'not_found:model',
+          `The model "${request.params.model.slice(0, 100)}" does not exist; use "${OPENAI_MODEL_ID}".`,
+        ),
+      );
   });
 
   router.post('/chat/completions', async (request, response) => {

@@ -37,6 +37,10 @@ export interface RetrieverTuning {
    * ("Moonlake", "Common Voice") in words the answering chunk never repeats.
    */
   episodeWeight: number;
+  /** Added to show-notes chunks when the question asks about the episode's description or show notes. */
+  showNotesBoost: number;
+  /** Embed the question without its leading interrogative ("When does …?" → "…"), closer to how transcripts state things. */
+  declarativeDenseQuery: boolean;
 }
 
 export const DEFAULT_RETRIEVER_TUNING: RetrieverTuning = {
@@ -49,6 +53,8 @@ export const DEFAULT_RETRIEVER_TUNING: RetrieverTuning = {
   contextWeight: 0,
   contextWindow: 1,
   episodeWeight: 0,
+  declarativeDenseQuery: false,
+  showNotesBoost: 0,
 };
 
 /** The lexical side built once per index; share it between retrievers over the same index. */
@@ -96,6 +102,9 @@ export function buildChunkLexicalIndex(
   };
 }
 
+/** "According to the episode description…", "in the show notes": the answer is in the notes, not the talk. */
+const SHOW_NOTES_INTENT = /\b(?:show\s*notes|episode\s+(?:description|notes|summary|page)|description|write-?up)\b/iu;
+
 /** Largest `k` a search accepts (the HTTP contract's limit). */
 export const MAX_SEARCH_K = 50;
 
@@ -132,17 +141,15 @@ export function createRetriever(options: {
     const terms = tokenizeQuery(query);
     const reference = bm25.referenceScore(terms);
 
-    const lexicalMatches =
-      mode === 'dense' || reference === 0
-        ? []
-        : bm25.search(terms, {
-            k: pool,
-            accept: allowed ? (document) => allowed.has(chunks[document]!.episodeId) : undefined,
-          });
+    const accept = allowed ? (document: number) => allowed.has(chunks[document]!.episodeId) : undefined;
+    const lexicalMatches = mode === 'dense' || reference === 0 ? [] : bm25.search(terms, { k: pool, accept });
     const denseHits =
       mode === 'lexical'
         ? []
-        : await index.denseSearch(await embeddings.embedQuery(query), { k: pool, episodeIds });
+        : await index.denseSearch(await embeddings.embedQuery(tuning.declarativeDenseQuery ? declarative(query) : query), {
+            k: pool,
+            episodeIds,
+          });
 
     const candidates = new Map<number, FusionCandidate>();
     for (const match of lexicalMatches) {
@@ -169,6 +176,7 @@ export function createRetriever(options: {
 
     const episodeBonus = tuning.episodeWeight > 0 ? episodeScores({ terms, lexicalIndex }) : new Map<string, number>();
     const named = new Set(detectSpeakerIntent(query, lexicalIndex.speakers));
+    const showNotes = SHOW_NOTES_INTENT.test(query) ? tuning.showNotesBoost : 0;
     const ranked: SearchHit[] = [];
     for (const [position, score] of fused) {
       const chunk = chunks[position]!;
@@ -176,7 +184,12 @@ export function createRetriever(options: {
       const episode = tuning.episodeWeight * (episodeBonus.get(chunk.episodeId) ?? 0);
       ranked.push({
         chunk,
-        score: score + context + episode + speakerBonus({ chunk, named, boost: tuning.speakerBoost }),
+        score:
+          score +
+          context +
+          episode +
+          (chunk.kind === 'shownotes' ? showNotes : 0) +
+          speakerBonus({ chunk, named, boost: tuning.speakerBoost }),
       });
     }
     ranked.sort((left, right) => right.score - left.score || compareChunks(left.chunk, right.chunk));
@@ -184,6 +197,20 @@ export function createRetriever(options: {
   }
 
   return { mode, lexicalIndex, tuning, search };
+}
+
+/**
+ * The question without its leading interrogative and auxiliary words and the question mark:
+ * "When does David start demoing the app?" → "David start demoing the app". Falls back to the
+ * question when nothing would be left.
+ */
+export function declarative(question: string): string {
+  const stripped = question
+    .trim()
+    .replace(/^(?:(?:what|which|who|whom|whose|when|where|why|how|at|in|on|does|do|did|is|are|was|were|can|could|should|would|will|has|have|had|the|a|an)\b[\s,]*)+/iu, '')
+    .replace(/[?？]+\s*$/u, '')
+    .trim();
+  return stripped.length > 0 ? stripped : question;
 }
 
 /** Each episode's BM25 match for the query, divided by the best episode's (so 0..1). */

@@ -24,6 +24,21 @@ export function stagingDirectory(dir: string, pid: number = process.pid): string
   return `${dir}.staging-${pid}`;
 }
 
+/**
+ * True when `dir` is missing, empty, or holds nothing but index files: safe to replace. Guards
+ * against an INDEX_DIR pointed at a folder of the user's own files, which a swap would delete.
+ */
+export async function isReplaceable(dir: string): Promise<boolean> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  const known = new Set<string>([MANIFEST_FILE, CHUNKS_FILE, ...HNSW_FILES]);
+  return entries.every((entry) => known.has(entry));
+}
+
 export async function hasManifest(dir: string): Promise<boolean> {
   try {
     return (await stat(path.join(dir, MANIFEST_FILE))).isFile();
@@ -52,7 +67,7 @@ export async function repairIndexDirectory(dir: string): Promise<void> {
   if (await hasManifest(dir)) {
     // The swap completed; only the clean-up was cut short.
     await rm(previous, { recursive: true, force: true });
-  } else if (await hasManifest(previous)) {
+  } else if ((await hasManifest(previous)) && (await isReplaceable(dir))) {
     // Cut short between the renames: put the old index back.
     await rm(dir, { recursive: true, force: true });
     await rename(previous, dir);

@@ -5,7 +5,9 @@ const sample = (support: number, answerable: boolean) => ({ support, answerable 
 
 describe('calibrateAbstention', () => {
   test('separable scores: the midpoint of the gap, no errors', () => {
-    expect(calibrateAbstention([sample(0.2, false), sample(0.3, false), sample(0.6, true), sample(0.9, true)])).toStrictEqual({
+    expect(
+      calibrateAbstention([sample(0.2, false), sample(0.3, false), sample(0.6, true), sample(0.9, true)]),
+    ).toStrictEqual({
       threshold: 0.44999999999999996,
       abstentionRate: 1,
       falseAbstentionRate: 0,
@@ -13,8 +15,19 @@ describe('calibrateAbstention', () => {
   });
 
   test('overlapping scores: the lowest balanced error', () => {
-    const samples = [sample(0.1, false), sample(0.5, false), sample(0.4, true), sample(0.7, true), sample(0.8, true), sample(0.9, true)];
-    expect(calibrateAbstention(samples)).toStrictEqual({ threshold: 0.6, abstentionRate: 1, falseAbstentionRate: 0.25 });
+    const samples = [
+      sample(0.1, false),
+      sample(0.5, false),
+      sample(0.4, true),
+      sample(0.7, true),
+      sample(0.8, true),
+      sample(0.9, true),
+    ];
+    expect(calibrateAbstention(samples)).toStrictEqual({
+      threshold: 0.6,
+      abstentionRate: 1,
+      falseAbstentionRate: 0.25,
+    });
   });
 
   test('equal errors: the lower threshold wins', () => {
@@ -27,7 +40,9 @@ describe('calibrateAbstention', () => {
   });
 
   test('abstentionRates counts support below the threshold as abstaining', () => {
-    expect(abstentionRates([sample(0.2, false), sample(0.5, false), sample(0.3, true), sample(0.8, true)], 0.4)).toStrictEqual({
+    expect(
+      abstentionRates([sample(0.2, false), sample(0.5, false), sample(0.3, true), sample(0.8, true)], 0.4),
+    ).toStrictEqual({
       threshold: 0.4,
       abstentionRate: 0.5,
       falseAbstentionRate: 0.5,

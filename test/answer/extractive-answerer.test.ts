@@ -1,11 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { ABSTENTION_TEXT, createExtractiveAnswerer, isWhenQuestion } from '../../src/answer/extractive-answerer.js';
+import {
+  ABSTENTION_TEXT,
+  createExtractiveAnswerer,
+  isWhenQuestion,
+  questionSupport,
+} from '../../src/answer/extractive-answerer.js';
 import type { AnswerEvent, ChatRequest } from '../../src/domain.js';
 import {
   BOWLING_SECOND_SENTENCE,
   BOWLING_THIRD_SENTENCE,
   createDenseRetriever,
   createSampleIndex,
+  sampleChunks,
 } from './sample-chunks.js';
 
 async function collect(events: AsyncIterable<AnswerEvent>): Promise<AnswerEvent[]> {
@@ -86,6 +92,53 @@ describe('createExtractiveAnswerer', () => {
     expect(answer.citations.map((citation) => [citation.start, citation.url])).toStrictEqual([
       [1200, 'https://example.com/moonlake.mp3#t=1200'],
     ]);
+  });
+
+  test('a "when" question naming a chapter cites the first sentence of that chapter', async () => {
+    const chapter = 'Building A Conference App';
+    const appChunks = [
+      {
+        ...sampleChunks[3]!,
+        chunkId: 'dreamer#1',
+        ordinal: 1,
+        chapter,
+        speaker: 'David Singleton',
+        speakers: ['David Singleton'],
+        text: 'Let us look at something near and dear to your heart. It is my schedule.',
+        start: 593,
+        end: 640,
+        anchors: [{ offset: 0, seconds: 593, approximate: false }],
+      },
+      {
+        ...sampleChunks[3]!,
+        chunkId: 'dreamer#2',
+        ordinal: 2,
+        chapter,
+        speaker: 'David Singleton',
+        speakers: ['David Singleton'],
+        text: 'So I decided to build a conference app for your AI engineer conference, and I demo it now.',
+        start: 640,
+        end: 700,
+        anchors: [{ offset: 0, seconds: 640, approximate: false }],
+      },
+    ];
+    const index = await createSampleIndex([...sampleChunks, ...appChunks]);
+    for (const episode of index.manifest.episodes) {
+      if (episode.episodeId === 'dreamer') episode.chapters = [{ start: 593, title: chapter }];
+    }
+    const retriever = createDenseRetriever(index);
+    const question = 'When does David start demoing the conference app he built?';
+    const answerer = createExtractiveAnswerer({ retriever, index });
+    const events = await collect(answerer.answer({ message: question, history: [] }, {}));
+    const end = events.at(-1);
+    expect(end?.type === 'end' ? end.answer.answer : undefined).toBe(
+      'David Singleton gets to this at 09:53, at the start of the "Building A Conference App" chapter: "Let us look at something near and dear to your heart." [1]',
+    );
+    const hits = await retriever.search(question, { k: 8 });
+    expect(questionSupport({ question, hits, index })).toBe(1);
+    expect(
+      questionSupport({ question: 'What did David say about pricing for the conference?', hits, index }),
+    ).toBeLessThan(1);
   });
 
   test('the episode filter reaches retrieval', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createAnswerer } from '../../src/answer/create-answerer.js';
 import { createExtractiveAnswerer } from '../../src/answer/extractive-answerer.js';
-import { createLlmAnswerer, FALLBACK_NOTICE, LLM_REFUSAL_TEXT } from '../../src/answer/llm-answerer.js';
+import { createLlmAnswerer, FALLBACK_NOTICE, isRefusal, LLM_REFUSAL_TEXT } from '../../src/answer/llm-answerer.js';
 import { loadPrompts } from '../../src/answer/load-prompts.js';
 import type { AnswerEvent, ChatAnswer, ChatRequest, Citation } from '../../src/domain.js';
 import type { LoadedIndex } from '../../src/store/loaded-index.js';
@@ -219,17 +219,21 @@ describe('createLlmAnswerer', () => {
   });
 
   test('a stream cut twice falls back', async () => {
-    const { answer } = await run([
+    const { answer, streamed } = await run([
       { kind: 'cut', content: 'Half an answer', afterChunks: 1, graceful: true },
       { kind: 'cut', content: 'Half an answer', afterChunks: 1 },
     ]);
-    expect([answer?.mode, answer?.notice]).toStrictEqual(['extractive', FALLBACK_NOTICE]);
+    const extractive =
+      'Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring." [1]';
+    expect([answer?.mode, answer?.notice, answer?.answer]).toStrictEqual(['extractive', FALLBACK_NOTICE, extractive]);
+    // The text the failed attempts streamed stays; the extractive answer follows after a blank line.
+    expect(streamed).toBe(`Half an\n\n${extractive}`);
   });
 
   test('history is sent, bounded, and a follow-up is rewritten by the LLM for retrieval', async () => {
     const history = Array.from({ length: 12 }, (_, position) => ({
       role: position % 2 === 0 ? ('user' as const) : ('assistant' as const),
-      content: `turn ${position}`,
+      content: position % 2 === 0 ? `turn ${position}` : `turn ${position} [${position}]`,
     }));
     const { retriever } = await run(
       [
@@ -242,7 +246,7 @@ describe('createLlmAnswerer', () => {
     expect([server.requests[0]?.body.stream, server.requests[1]?.body.stream]).toStrictEqual([undefined, true]);
     const sent = server.requests[1]?.body.messages ?? [];
     expect(sent.map((message) => message.content).slice(1, -1)).toStrictEqual(
-      history.slice(2).map((message) => message.content),
+      history.slice(2).map((message) => `turn ${message.content.split(' ')[1]}`),
     );
   });
 
@@ -266,5 +270,43 @@ describe('createAnswerer', () => {
     const llm = { apiKey: 'k', baseURL: server.baseURL, chatModel: 'fake-chat', timeoutMs: 1000 };
     expect(createAnswerer({ config: { llm: undefined }, retriever, index, prompts }).mode).toBe('extractive');
     expect(createAnswerer({ config: { llm }, retriever, index, prompts }).mode).toBe('llm');
+  });
+});
+
+describe('isRefusal', () => {
+  test.each([
+    [LLM_REFUSAL_TEXT, 0, true],
+    ['The episodes don’t cover this. But [1] mentions bowling.', 1, true],
+    ['The sources do not mention any funding.', 0, true],
+    ['The sources do not mention funding, but Felix says laptops matter [1].', 1, false],
+    ['Bowling [1].', 1, false],
+  ])('%s (citations: %s) → %s', (text, citationCount, expected) => {
+    const citations = Array.from({ length: citationCount }, () => ({}) as Citation);
+    expect(isRefusal({ text, citations })).toBe(expected);
+  });
+});
+
+describe('createLlmAnswerer with a dead server', () => {
+  test('a follow-up whose rewrite already failed gets one answer attempt, then the fallback', async () => {
+    const { answer, retriever } = await run(
+      [
+        { kind: 'status', status: 503 },
+        { kind: 'status', status: 503 },
+        { kind: 'answer', content: 'never reached [1]' },
+      ],
+      {
+        message: 'What did he mean by that?',
+        history: [{ role: 'user', content: 'What game did Moonlake prompt the model to create?' }],
+      },
+    );
+    expect([answer?.mode, server.requests.length, retriever.queries]).toStrictEqual([
+      'extractive',
+      2,
+      // Retrieved once for the LLM and once by the extractive fallback, both with the heuristic rewrite.
+      [
+        'What did he mean by that? Moonlake game prompt model create',
+        'What did he mean by that? Moonlake game prompt model create',
+      ],
+    ]);
   });
 });

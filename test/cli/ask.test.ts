@@ -125,7 +125,8 @@ describe('npm run ask (a real process on a prepared index)', () => {
     expect(answer.citations.length).toBeGreaterThan(0);
     expect(answer.citations.every((citation) => citation.episodeId === answer.citations[0]?.episodeId)).toBe(true);
     expect(human.stdout).toBe(formatAnswer(answer));
-  });
+    // Two processes each load tsx, the index and the embedding model: slow on a busy 2-core machine.
+  }, 180_000);
 
   test('no question is a usage error with exit code 2', async () => {
     const failure = (await ask().catch((error: unknown) => error)) as { code: number; stderr: string; stdout: string };

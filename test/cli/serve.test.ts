@@ -64,7 +64,7 @@ describe('src/cli/serve.ts with a prepared index and an OpenAI-compatible LLM', 
     const server = await spawnServer({
       script: 'src/cli/serve.ts',
       env: { INDEX_DIR: index.dir, OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: 'sk-test-not-a-real-key' },
-      startTimeoutMs: 90_000,
+      startTimeoutMs: 150_000,
     });
     try {
       const health = await (await fetch(`${server.url}/api/health`)).json();
@@ -97,5 +97,6 @@ describe('src/cli/serve.ts with a prepared index and an OpenAI-compatible LLM', 
     } finally {
       server.child.kill('SIGKILL');
     }
-  });
+    // Starting the real server loads tsx, the index and the embedding model: slow on a busy machine.
+  }, 180_000);
 });

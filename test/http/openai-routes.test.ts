@@ -30,6 +30,25 @@ describe('/v1 through the openai SDK', () => {
     ]);
   });
 
+  test('models.retrieve knows podcite and 404s any other model', async () => {
+    const model = await client(app).models.retrieve('podcite');
+    expect({ id: model.id, object: model.object, owned_by: model.owned_by }).toStrictEqual({
+      id: 'podcite',
+      object: 'model',
+      owned_by: 'podcite',
+    });
+    const failure = await client(app)
+      .models.retrieve('gpt-4o')
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((failure as InstanceType<typeof OpenAI.NotFoundError>).error).toStrictEqual({
+      message: 'The model "gpt-4o" does not exist; use "podcite".',
+      type: 'invalid_request_error',
+      code: 'not_found:model',
+      param: null,
+    });
+  });
+
   test('a non-streaming completion carries the answer with [n] markers and the citations', async () => {
     const completion = await client(app).chat.completions.create({
       model: 'podcite',

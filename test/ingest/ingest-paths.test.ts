@@ -241,6 +241,15 @@ describe('ingestPaths', () => {
     expect((await loadIndex({ dir: indexDir, embeddings })).chunks.length).toBe(3);
   });
 
+  test('refuses to replace a folder of other files given as the index', async () => {
+    await mkdir(indexDir);
+    await writeFile(path.join(indexDir, 'thesis.docx'), 'precious');
+    const refusal = await ingestPaths({ paths: [corpus], indexDir, embeddings }).catch((error: unknown) => error);
+    expect((refusal as PodciteError).code).toBe('config');
+    expect(await readdir(indexDir)).toStrictEqual(['thesis.docx']);
+    expect(embeddedTexts).toStrictEqual([]);
+  });
+
   test('a second ingest while one runs is refused', async () => {
     await writeFile(`${indexDir}.lock`, String(process.ppid));
     const refusal = await ingestPaths({ paths: [corpus], indexDir, embeddings }).catch((error: unknown) => error);

@@ -202,6 +202,22 @@ describe('locateChapters', () => {
   });
 });
 
+describe('locateChapters pace bound', () => {
+  const filler = (count: number) => Array.from({ length: count }, (_, index) => `filler${index % 7}`);
+  const place = (at: number) =>
+    locateChapters({
+      words: [...filler(at), 'Windows', '95', 'JavaScript', ...filler(997 - at)],
+      chapters: [{ start: 500, title: 'Windows 95 in JavaScript' }],
+      durationSeconds: 1000,
+    });
+
+  test('keeps a spoken title implying a pace within 1.5× of the average, drops one beyond', () => {
+    // 1 s a word on average: at word 400 the chapter implies 1.25 s a word, at word 310 about 1.6.
+    expect(place(400)).toStrictEqual([{ position: 400, seconds: 500 }]);
+    expect(place(310)).toStrictEqual([]);
+  });
+});
+
 describe('locateChapterHeadings', () => {
   const turn = (text: string, chapter?: string): ParsedTurn => ({ speaker: 'A', text, marks: [], chapter });
 

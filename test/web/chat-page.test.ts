@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ABSTENTION_TEXT } from '../../src/answer/extractive-answerer.js';
 import type { AnswerEvent, Answerer, ChatAnswer, ChatRequest, Citation } from '../../src/domain.js';
@@ -392,29 +392,39 @@ describe('safety', () => {
 });
 
 describe('states', () => {
-  test('an unreachable server shows an error with a retry, never a blank page', async () => {
+  test.each([
+    {
+      failure: 'an error status',
+      fail: (route: Route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'index:missing', message: 'The index is not loaded yet.' } }),
+        }),
+      expected: ['The podcite server reported a problem.', 'The index is not loaded yet.'],
+      consoleNoise: '503 (Service Unavailable)',
+    },
+    {
+      failure: 'no connection',
+      fail: (route: Route) => route.abort('connectionrefused'),
+      expected: [
+        'The podcite server could not be reached.',
+        'Could not reach the podcite server. Check that it is running, then try again.',
+      ],
+      consoleNoise: 'ERR_CONNECTION_REFUSED',
+    },
+  ])('on $failure the page says what went wrong and retries, never a blank screen', async (scenario) => {
     const page = sharedPage;
     let failing = true;
-    await page.route('**/api/health', (route) =>
-      failing
-        ? route.fulfill({
-            status: 503,
-            contentType: 'application/json',
-            body: JSON.stringify({ error: { code: 'index:missing', message: 'The index is not loaded yet.' } }),
-          })
-        : route.continue(),
-    );
+    await page.route('**/api/health', (route) => (failing ? scenario.fail(route) : route.continue()));
     await openPage();
     const error = page.locator('.status-error');
     await error.waitFor();
-    expect(await error.locator('p').allTextContents()).toStrictEqual([
-      'The podcite server could not be reached.',
-      'The index is not loaded yet.',
-    ]);
+    expect(await error.locator('p').allTextContents()).toStrictEqual(scenario.expected);
     failing = false;
     await error.getByRole('button', { name: 'Try again' }).click();
     await page.locator('.welcome').waitFor();
-    problems = problems.filter((problem) => !problem.includes('503 (Service Unavailable)'));
+    problems = problems.filter((problem) => !problem.includes(scenario.consoleNoise));
   });
 
   test('a failure mid-stream shows the server message, keeps the thread usable and offers a retry', async () => {

@@ -39,10 +39,6 @@ export function createEpisodeFilter(options: { storage: Storage; onChange: () =>
   const updateSummary = () => {
     const ids = filter.selectedIds();
     summary.textContent = ids.length === 0 ? 'All episodes' : `Episodes: ${filter.describe(ids)}`;
-    summary.setAttribute(
-      'aria-label',
-      ids.length === 0 ? 'Episode filter: all episodes' : `Episode filter: ${filter.describe(ids)}`,
-    );
   };
 
   const applySearch = () => {

@@ -28,7 +28,18 @@ import { citationsOf, renderTurn, type TurnViewContext } from './turn-view.js';
 /** Earlier turns sent as `history` with a follow-up; older ones are dropped to bound the request. */
 const HISTORY_TURNS = 6;
 
-type LoadState = { kind: 'loading' } | { kind: 'ready'; health: Health } | { kind: 'error'; message: string };
+type LoadState =
+  | { kind: 'loading' }
+  | { kind: 'ready'; health: Health }
+  | { kind: 'error'; title: string; message: string };
+
+/** The headline of the load-error card: what kind of trouble, before the server's own words. */
+function errorTitle(error: unknown): string {
+  if (!(error instanceof PodciteError)) return 'The podcite server sent something unexpected.';
+  if (error.family === 'unauthorized') return 'This server needs an access token.';
+  if (error.code === 'unavailable:network') return 'The podcite server could not be reached.';
+  return 'The podcite server reported a problem.';
+}
 
 function start(): void {
   const storage = window.localStorage;
@@ -127,7 +138,7 @@ function start(): void {
           className: 'status-card status-error',
           attributes: { role: 'alert' },
           children: [
-            element('p', { className: 'status-title', text: 'The podcite server could not be reached.' }),
+            element('p', { className: 'status-title', text: loadState.title }),
             element('p', { text: loadState.message }),
             retryButton,
           ],
@@ -304,7 +315,8 @@ function start(): void {
     } catch (error) {
       loadState = {
         kind: 'error',
-        message: error instanceof PodciteError ? error.message : 'The server sent something unexpected.',
+        title: errorTitle(error),
+        message: error instanceof PodciteError ? error.message : 'Reload the page, or check the server log.',
       };
       announce(`Error: ${loadState.message}`);
     }

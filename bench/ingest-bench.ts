@@ -1,0 +1,173 @@
+/**
+ * Ingest throughput: chunks embedded per second with one worker thread and with two, on the bundled
+ * sample; optionally the whole Practical AI corpus (about 300 episodes) with one worker per core.
+ * Also the home of the bench's corpora and index folders, which the query and load sections reuse.
+ */
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type IngestProgress, type IngestReport, ingestPaths } from '../ingest/ingest-paths.js';
+import { loadConfig } from '../src/config.js';
+import { createEmbeddings, ingestWorkerCount } from '../src/embeddings/create-embeddings.js';
+import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
+import { printTable } from './bench-util.js';
+
+export type CorpusName = 'sample' | 'practical-ai';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where each corpus lives: the bundled sample, and the Practical AI transcripts shared beside the repository. */
+export const CORPUS_PATHS: Record<CorpusName, string> = {
+  sample: path.join(repositoryRoot, 'data'),
+  'practical-ai': path.resolve(repositoryRoot, '../shared/corpus/practical-ai'),
+};
+
+/** Indexes the bench builds and keeps between runs (outside the repository, so they never get committed). */
+export const BENCH_ROOT = path.join(tmpdir(), 'podcite-bench');
+
+/** The index the bench keeps for a corpus unless `--index` names another. */
+export function defaultIndexDir(corpus: CorpusName): string {
+  return path.join(BENCH_ROOT, `${corpus}-index`);
+}
+
+export async function hasIndex(dir: string): Promise<boolean> {
+  try {
+    return (await stat(path.join(dir, 'manifest.json'))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface IngestRun {
+  corpus: CorpusName;
+  workers: number;
+  chunks: number;
+  embedded: number;
+  /** Starting the workers and loading a model in each, before the ingest proper. */
+  warmUpSeconds: number;
+  /** From the first embedding request to the last vector (parsing and writing excluded). */
+  embedSeconds: number;
+  /** The whole `ingestPaths` call: parse, prepare, embed, write. */
+  totalSeconds: number;
+}
+
+/**
+ * One full (rebuild) ingest of `corpus` into `indexDir` with `workers` embedding threads. The
+ * workers are warmed first (one batch each), so the embed rate excludes model loading.
+ */
+export async function measureIngest(options: {
+  corpus: CorpusName;
+  workers: number;
+  indexDir: string;
+  /** Progress lines on stderr every tenth of the chunks (for the long Practical AI run). */
+  verbose?: boolean;
+}): Promise<IngestRun> {
+  const { corpus, workers, indexDir } = options;
+  const config = loadConfig({ EMBEDDINGS: 'local', INDEX_DIR: indexDir, RATE_LIMIT_PER_MINUTE: '0' });
+  const embeddings: PodciteEmbeddings = createEmbeddings(config, { workers });
+  try {
+    const warmStart = performance.now();
+    // 16 texts make one worker batch; one batch per worker makes every worker load its model now.
+    await embeddings.embedDocuments(Array.from({ length: 16 * workers }, (_, index) => `warm up sentence ${index}`));
+    const warmUpSeconds = (performance.now() - warmStart) / 1000;
+
+    let embedStarted: number | undefined;
+    let embedEnded: number | undefined;
+    let lastTenth = -1;
+    const onProgress = (event: IngestProgress) => {
+      if (event.phase === 'embed') {
+        embedStarted ??= performance.now();
+        embedEnded = performance.now();
+        const tenth = Math.floor((10 * event.chunksDone) / Math.max(1, event.chunksTotal));
+        if (options.verbose && tenth !== lastTenth) {
+          lastTenth = tenth;
+          const seconds = (performance.now() - embedStarted) / 1000;
+          process.stderr.write(
+            `  ${corpus}: ${event.chunksDone}/${event.chunksTotal} chunks embedded in ${seconds.toFixed(0)} s\n`,
+          );
+        }
+      }
+    };
+    const started = performance.now();
+    const report: IngestReport = await ingestPaths({
+      paths: [CORPUS_PATHS[corpus]],
+      indexDir,
+      embeddings,
+      rebuild: true,
+      onProgress,
+    });
+    const totalSeconds = (performance.now() - started) / 1000;
+    const failed = report.files.filter((file) => file.status === 'failed');
+    if (failed.length > 0) {
+      process.stderr.write(
+        `  ${failed.length} file(s) failed to ingest, e.g. ${failed[0]!.path}: ${failed[0]!.reason}\n`,
+      );
+    }
+    return {
+      corpus,
+      workers,
+      chunks: report.chunks,
+      embedded: report.embedded,
+      warmUpSeconds,
+      embedSeconds: embedStarted !== undefined && embedEnded !== undefined ? (embedEnded - embedStarted) / 1000 : 0,
+      totalSeconds,
+    };
+  } finally {
+    await embeddings.close();
+  }
+}
+
+function rate(count: number, seconds: number): number {
+  return seconds > 0 ? count / seconds : Number.NaN;
+}
+
+function runRow(run: IngestRun): Record<string, string | number> {
+  return {
+    corpus: run.corpus,
+    workers: run.workers,
+    chunks: run.chunks,
+    'warm-up s': run.warmUpSeconds.toFixed(1),
+    'embed s': run.embedSeconds.toFixed(1),
+    'total s': run.totalSeconds.toFixed(1),
+    'chunks/s (embed)': rate(run.embedded, run.embedSeconds).toFixed(1),
+    'chunks/s (total)': rate(run.chunks, run.totalSeconds).toFixed(1),
+  };
+}
+
+/**
+ * The ingest section: the sample with 1 and then 2 workers (the 2-worker index is kept for the
+ * query and load sections), then, when asked, Practical AI with one worker per core into `indexDir`.
+ */
+export async function runIngestBench(options: {
+  corpus: CorpusName;
+  /** Where the Practical AI index goes (default `defaultIndexDir('practical-ai')`). */
+  indexDir?: string | undefined;
+}): Promise<IngestRun[]> {
+  await mkdir(BENCH_ROOT, { recursive: true });
+  console.log('\n## ingest\n');
+  const runs: IngestRun[] = [];
+  const scratch = await mkdtemp(path.join(BENCH_ROOT, 'ingest-1-worker-'));
+  try {
+    runs.push(await measureIngest({ corpus: 'sample', workers: 1, indexDir: path.join(scratch, 'index') }));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  runs.push(await measureIngest({ corpus: 'sample', workers: 2, indexDir: defaultIndexDir('sample') }));
+  printTable(runs.map(runRow));
+  const [one, two] = runs;
+  if (one && two) {
+    const speedUp = rate(two.embedded, two.embedSeconds) / rate(one.embedded, one.embedSeconds);
+    console.log(`\n2 workers / 1 worker embed rate: ${speedUp.toFixed(2)}x`);
+  }
+
+  if (options.corpus === 'practical-ai') {
+    const workers = ingestWorkerCount();
+    const indexDir = options.indexDir ?? defaultIndexDir('practical-ai');
+    console.log(`\nPractical AI, ${workers} worker(s), into ${indexDir} (long: tens of minutes on 2 cores)…`);
+    const run = await measureIngest({ corpus: 'practical-ai', workers, indexDir, verbose: true });
+    runs.push(run);
+    printTable([runRow(run)]);
+  }
+  return runs;
+}
