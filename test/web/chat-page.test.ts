@@ -71,9 +71,11 @@ afterEach(async () => {
   await sharedPage.unrouteAll({ behavior: 'ignoreErrors' });
   // Leave the page so no request of this test reaches the next test's server.
   await sharedPage.goto('about:blank');
-  expect(problems).toStrictEqual([]);
+  // Reset before asserting, so one test's failure does not fail every test after it.
+  const seen = problems;
   problems = [];
   dialogs = [];
+  expect(seen).toStrictEqual([]);
 });
 
 /** Opens `url` (default: the shared server) with empty storage, at `width` px, in `colorScheme`. */

@@ -1,0 +1,80 @@
+import { createAnswerer } from '../answer/create-answerer.js';
+import { loadPrompts } from '../answer/load-prompts.js';
+import type { Config } from '../config.js';
+import type { Answerer } from '../domain.js';
+import { createEmbeddings } from '../embeddings/create-embeddings.js';
+import { createApp } from '../http/create-app.js';
+import { InFlightTracker } from '../http/in-flight-tracker.js';
+import { type RunningServer, startServer } from '../http/start-server.js';
+import { createRetriever } from '../retrieval/create-retriever.js';
+import { ensureIndex } from '../store/ensure-index.js';
+import type { LoadedIndex } from '../store/loaded-index.js';
+
+// Beyond REQUEST_TIMEOUT_MS every request has already been ended by its own timer.
+const SHUTDOWN_MARGIN_MS = 5_000;
+
+export interface RunningPodcite {
+  /** `http://host:port` actually bound (PORT=0 resolves to the chosen port). */
+  url: string;
+  index: LoadedIndex;
+  answerer: Answerer;
+  embedderId: string;
+  /**
+   * Graceful stop: refuses new requests, lets answers and streams in flight finish (up to
+   * REQUEST_TIMEOUT_MS plus a margin), closes the server, then releases the embedder.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` does short of process handling: loads the index in `config.indexDir`
+ * (ingesting the bundled sample corpus first when there is none), builds the retriever and the
+ * answerer the configuration asks for, and listens on `config.host:config.port`. Signals and exit
+ * codes are the caller's business (`src/cli/serve.ts`), so tests can run the real wiring in-process.
+ * @param options.log status lines (default: stderr).
+ */
+export async function startPodcite(
+  config: Config,
+  options: { log?: ((message: string) => void) | undefined } = {},
+): Promise<RunningPodcite> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const embeddings = createEmbeddings(config);
+  let running: RunningServer;
+  let index: LoadedIndex;
+  let answerer: Answerer;
+  try {
+    index = await ensureIndex({ config, embeddings, log });
+    const retriever = createRetriever({ index, embeddings });
+    answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
+    // Load the embedding model in the background while the server starts listening, so neither
+    // /api/health nor (mostly) the first question waits for it; a failure shows on the first query too.
+    embeddings.embedQuery('warm up').catch((error: unknown) => {
+      log(`podcite: embedding model failed to load: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const tracker = new InFlightTracker();
+    const app = createApp({ config, index, retriever, answerer, embedderId: embeddings.id, tracker, log });
+    running = await startServer({ app, host: config.host, port: config.port, tracker });
+  } catch (error) {
+    // A failed start must not leave the model (or its worker threads) holding the process open.
+    await embeddings.close().catch(() => undefined);
+    throw error;
+  }
+  log(
+    `podcite: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks, ` +
+      `${answerer.mode} answers${config.apiToken ? ', API token required' : ''}.`,
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    url: running.url,
+    index,
+    answerer,
+    embedderId: embeddings.id,
+    close() {
+      closing ??= (async () => {
+        await running.close({ graceMs: config.requestTimeoutMs + SHUTDOWN_MARGIN_MS });
+        await embeddings.close();
+      })();
+      return closing;
+    },
+  };
+}
