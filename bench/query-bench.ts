@@ -236,6 +236,50 @@ async function streamTimings(
   return { status: response.status, sources, firstDelta, total: performance.now() - started };
 }
 
+interface Series {
+  name: string;
+  /** Wall-clock milliseconds per operation. */
+  values: number[];
+  /** CPU milliseconds (all threads of this process) per operation: less sensitive to a busy machine than wall time. */
+  cpuMsPerOperation: number;
+}
+
+/** Runs `run` on every question `rounds` times, one at a time, timing each call and the CPU used overall. */
+async function measureSeries(options: {
+  name: string;
+  rounds: number;
+  questions: string[];
+  run: (question: string, round: number) => Promise<unknown>;
+}): Promise<Series> {
+  const values: number[] = [];
+  const cpuBefore = process.cpuUsage();
+  for (let round = 0; round < options.rounds; round++) {
+    for (const question of options.questions) {
+      const started = performance.now();
+      await options.run(question, round);
+      values.push(performance.now() - started);
+    }
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  return { name: options.name, values, cpuMsPerOperation: (cpu.user + cpu.system) / 1000 / Math.max(1, values.length) };
+}
+
+function printSeries(series: Series[]): void {
+  printTable(
+    series.map(({ name, values, cpuMsPerOperation }) => {
+      const stats = summary(values);
+      return {
+        measurement: name,
+        n: values.length,
+        'p50 ms': milliseconds(stats.p50),
+        'p95 ms': milliseconds(stats.p95),
+        'p99 ms': milliseconds(stats.p99),
+        'CPU ms/op': milliseconds(cpuMsPerOperation),
+      };
+    }),
+  );
+}
+
 export interface QueryBenchResult {
   targets: TargetCheck[];
 }
@@ -261,46 +305,27 @@ export async function runQueryBench(options: {
     );
 
     // Query embedding (in this thread, as the server does).
-    const embedTimes: number[] = [];
     const queryVectors: number[][] = [];
-    for (let round = 0; round < options.rounds; round++) {
-      for (const question of questions) {
-        const started = performance.now();
+    const embed = await measureSeries({
+      name: 'embed question (USE-lite)',
+      rounds: options.rounds,
+      questions,
+      run: async (question, round) => {
         const vector = await embeddings.embedQuery(question);
-        embedTimes.push(performance.now() - started);
         if (round === 0) queryVectors.push(vector);
-      }
-    }
+      },
+    });
     for (const question of otherQuestions) queryVectors.push(await embeddings.embedQuery(question));
-
     // Hybrid retrieval in-process (embedding included), k = 8 as /api/search defaults.
-    const retrieveTimes: number[] = [];
-    for (let round = 0; round < options.rounds; round++) {
-      for (const question of questions) {
-        const started = performance.now();
+    const retrieve = await measureSeries({
+      name: 'retriever.search k=8',
+      rounds: options.rounds,
+      questions,
+      run: async (question) => {
         await retriever.search(question, { k: 8 });
-        retrieveTimes.push(performance.now() - started);
-      }
-    }
-
-    const embedSummary = summary(embedTimes);
-    const retrieveSummary = summary(retrieveTimes);
-    printTable([
-      {
-        step: 'embed question (USE-lite)',
-        n: embedTimes.length,
-        'p50 ms': milliseconds(embedSummary.p50),
-        'p95 ms': milliseconds(embedSummary.p95),
-        'p99 ms': milliseconds(embedSummary.p99),
       },
-      {
-        step: 'retriever.search k=8',
-        n: retrieveTimes.length,
-        'p50 ms': milliseconds(retrieveSummary.p50),
-        'p95 ms': milliseconds(retrieveSummary.p95),
-        'p99 ms': milliseconds(retrieveSummary.p99),
-      },
-    ]);
+    });
+    printSeries([embed, retrieve]);
 
     const ann = await measureAnn({
       indexDir: options.indexDir,
@@ -317,57 +342,46 @@ export async function runQueryBench(options: {
         'recall@10': row.recallAt10.toFixed(3),
         'p50 ms': row.p50Ms.toFixed(3),
         'p99 ms': row.p99Ms.toFixed(3),
-        'speed-up vs exact': (ann.exactMs / row.p50Ms).toFixed(0),
+        'p50 speed-up vs exact': (ann.exactMs / row.p50Ms).toFixed(0),
       })),
     );
 
     // End to end over HTTP, one request at a time.
-    const searchTimes: number[] = [];
-    const chatTimes: number[] = [];
     const statuses = new Map<number, number>();
     const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    for (let round = 0; round < options.rounds; round++) {
-      for (const question of questions) {
-        const search = await postJson(`${server.url}/api/search`, { query: question });
-        count(search.status);
-        searchTimes.push(search.milliseconds);
-        const chat = await postJson(`${server.url}/api/chat`, { message: question });
-        count(chat.status);
-        chatTimes.push(chat.milliseconds);
-      }
-    }
+    const search = await measureSeries({
+      name: 'POST /api/search',
+      rounds: options.rounds,
+      questions,
+      run: async (question) => count((await postJson(`${server.url}/api/search`, { query: question })).status),
+    });
+    const chat = await measureSeries({
+      name: 'POST /api/chat (JSON)',
+      rounds: options.rounds,
+      questions,
+      run: async (question) => count((await postJson(`${server.url}/api/chat`, { message: question })).status),
+    });
     const sourcesTimes: number[] = [];
     const deltaTimes: number[] = [];
-    const streamTotals: number[] = [];
-    for (let round = 0; round < options.rounds; round++) {
-      for (const question of questions) {
+    const stream = await measureSeries({
+      name: 'chat stream: `end`',
+      rounds: options.rounds,
+      questions,
+      run: async (question) => {
         const timings = await streamTimings(`${server.url}/api/chat`, question);
         count(timings.status);
         sourcesTimes.push(timings.sources);
         if (Number.isFinite(timings.firstDelta)) deltaTimes.push(timings.firstDelta);
-        streamTotals.push(timings.total);
-      }
-    }
-    const rows = [
-      { name: 'POST /api/search', values: searchTimes },
-      { name: 'POST /api/chat (JSON)', values: chatTimes },
-      { name: 'chat stream: first `sources`', values: sourcesTimes },
-      { name: 'chat stream: first `text-delta` (TTFT)', values: deltaTimes },
-      { name: 'chat stream: `end`', values: streamTotals },
-    ];
-    console.log('\nOver HTTP (127.0.0.1, one request at a time):');
-    printTable(
-      rows.map(({ name, values }) => {
-        const stats = summary(values);
-        return {
-          request: name,
-          n: values.length,
-          'p50 ms': milliseconds(stats.p50),
-          'p95 ms': milliseconds(stats.p95),
-          'p99 ms': milliseconds(stats.p99),
-        };
-      }),
-    );
+      },
+    });
+    console.log('\nOver HTTP (127.0.0.1, one request at a time; the client runs in the same process):');
+    printSeries([
+      search,
+      chat,
+      { name: 'chat stream: first `sources`', values: sourcesTimes, cpuMsPerOperation: Number.NaN },
+      { name: 'chat stream: first `text-delta` (TTFT)', values: deltaTimes, cpuMsPerOperation: Number.NaN },
+      stream,
+    ]);
     console.log(
       `statuses: ${[...statuses].map(([status, times]) => `${status}×${times}`).join(', ')}; server error lines: ${server.loggedErrors()}`,
     );

@@ -36,7 +36,8 @@ for (const fileName of (await readdir(corpusDir)).filter((name) => name.endsWith
 }
 
 for (const item of items) {
-  if (item.kind === 'unanswerable' && item.evidence.length > 0) problems.push(`${item.id}: unanswerable but has evidence`);
+  if (item.kind === 'unanswerable' && item.evidence.length > 0)
+    problems.push(`${item.id}: unanswerable but has evidence`);
   if (item.kind !== 'unanswerable' && item.evidence.length === 0) problems.push(`${item.id}: no evidence`);
   for (const evidence of item.evidence) {
     const file = byTitle.get(evidence.episode);

@@ -351,6 +351,8 @@ async function embedMissing(options: {
     embeddedByEpisode.set(episode.episodeId, needing);
     if (texts.length === 0) continue;
     pendingByEpisode.set(episode.episodeId, texts.length);
+    // Similar lengths in one slice, so the embedder's batches carry little padding.
+    texts.sort((a, b) => a.length - b.length);
     for (let start = 0; start < texts.length; start += EMBED_SLICE) {
       slices.push({ episodeId: episode.episodeId, texts: texts.slice(start, start + EMBED_SLICE) });
     }

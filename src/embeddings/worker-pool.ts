@@ -61,22 +61,26 @@ export class EmbeddingWorkerPool {
     if (this.closed) throw new PodciteError('internal:embeddings', 'The embedding worker pool is closed.');
     if (texts.length === 0) return [];
     if (this.workers.length === 0) this.start();
-    const batches: Promise<Float32Array>[] = [];
-    for (let start = 0; start < texts.length; start += this.batchSize) {
-      const batchTexts = texts.slice(start, start + this.batchSize);
-      batches.push(
-        new Promise<Float32Array>((resolve, reject) => {
-          this.queue.push({ id: this.nextId++, texts: batchTexts, resolve, reject });
-        }),
-      );
+    // Texts of similar length share a batch: a batch costs as much as its longest text times its size.
+    const order = texts.map((_, position) => position).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const batches: { positions: number[]; result: Promise<Float32Array> }[] = [];
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      const positions = order.slice(start, start + this.batchSize);
+      const batchTexts = positions.map((position) => texts[position]!);
+      const result = new Promise<Float32Array>((resolve, reject) => {
+        this.queue.push({ id: this.nextId++, texts: batchTexts, resolve, reject });
+      });
+      batches.push({ positions, result });
     }
     this.dispatch();
-    const vectors: number[][] = [];
-    for (const flat of await Promise.all(batches)) {
-      for (let offset = 0; offset < flat.length; offset += this.dimension) {
-        vectors.push(Array.from(flat.subarray(offset, offset + this.dimension)));
-      }
-    }
+    const vectors = new Array<number[]>(texts.length);
+    const results = await Promise.all(batches.map((batch) => batch.result));
+    batches.forEach(({ positions }, index) => {
+      const flat = results[index]!;
+      positions.forEach((position, row) => {
+        vectors[position] = Array.from(flat.subarray(row * this.dimension, (row + 1) * this.dimension));
+      });
+    });
     return vectors;
   }
 

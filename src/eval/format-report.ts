@@ -31,11 +31,16 @@ export function formatReport(report: EvalReport, heading: string): string {
     lines.push('');
   }
   for (const row of report.retrieval) {
-    const missed = row.perQuestion.filter((result) => result.rank === null || result.rank > 5).map((result) => result.id);
+    const missed = row.perQuestion
+      .filter((result) => result.rank === null || result.rank > 5)
+      .map((result) => result.id);
     lines.push(`${row.mode} missed in top 5: ${missed.length > 0 ? missed.join(', ') : 'none'}`);
   }
   if (report.unknownTitles.length > 0) {
-    lines.push('', `Evidence titles not found in the index (those questions cannot score): ${report.unknownTitles.join(' | ')}`);
+    lines.push(
+      '',
+      `Evidence titles not found in the index (those questions cannot score): ${report.unknownTitles.join(' | ')}`,
+    );
   }
   return lines.join('\n');
 }

@@ -41,7 +41,8 @@ export function createGoldMatcher(index: LoadedIndex): GoldMatcher {
     },
     unknownTitles(items) {
       const unknown = new Set<string>();
-      for (const item of items) for (const evidence of item.evidence) if (!resolve(evidence.episode)) unknown.add(evidence.episode);
+      for (const item of items)
+        for (const evidence of item.evidence) if (!resolve(evidence.episode)) unknown.add(evidence.episode);
       return [...unknown];
     },
   };

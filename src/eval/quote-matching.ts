@@ -27,7 +27,10 @@ export function chunkContainsQuote(options: {
   const text = normalizeForMatch(options.chunk.text);
   for (const variant of quoteVariants(options.quote)) {
     if (text.includes(variant)) return true;
-    if (options.previous && spansBoundary({ quote: variant, left: normalizeForMatch(options.previous.text), right: text })) {
+    if (
+      options.previous &&
+      spansBoundary({ quote: variant, left: normalizeForMatch(options.previous.text), right: text })
+    ) {
       return true;
     }
     if (options.next && spansBoundary({ quote: variant, left: text, right: normalizeForMatch(options.next.text) })) {

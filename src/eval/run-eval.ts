@@ -130,7 +130,9 @@ export async function runEval(options: {
     hybrid ?? createRetriever({ index, embeddings, mode: 'hybrid', lexicalIndex, tuning: options.tuning });
   for (const underTest of options.answerers ?? []) {
     options.onProgress?.(`answers: ${underTest.name}`);
-    answers.push(await evaluateAnswers({ items, answerer: underTest.create(answerRetriever), underTest, index, matcher }));
+    answers.push(
+      await evaluateAnswers({ items, answerer: underTest.create(answerRetriever), underTest, index, matcher }),
+    );
   }
 
   const answerable = items.filter(isAnswerable).length;

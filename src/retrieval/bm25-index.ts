@@ -69,7 +69,10 @@ export class Bm25Index {
     });
     const postings = new Map<string, Postings>();
     for (const [term, list] of growing) {
-      postings.set(term, { documents: Int32Array.from(list.documents), frequencies: Int32Array.from(list.frequencies) });
+      postings.set(term, {
+        documents: Int32Array.from(list.documents),
+        frequencies: Int32Array.from(list.frequencies),
+      });
     }
     return new Bm25Index({ lengths, postings, parameters: { k1: 1.2, b: 0.75, ...parameters } });
   }
@@ -101,7 +104,10 @@ export class Bm25Index {
    * Best documents for the query terms, best first. `accept` filters documents inside the search
    * (so `k` matches still come back when a filter is active). Repeated query terms count once.
    */
-  search(terms: readonly string[], options: { k: number; accept?: ((document: number) => boolean) | undefined }): Bm25Match[] {
+  search(
+    terms: readonly string[],
+    options: { k: number; accept?: ((document: number) => boolean) | undefined },
+  ): Bm25Match[] {
     // A dense accumulator beats a Map when common terms touch thousands of documents.
     const scores = new Float64Array(this.documentCount);
     const touched: number[] = [];
@@ -112,7 +118,8 @@ export class Bm25Index {
       for (let position = 0; position < list.documents.length; position++) {
         const document = list.documents[position]!;
         if (scores[document] === 0) touched.push(document);
-        scores[document] = scores[document]! + this.termScore({ idf, frequency: list.frequencies[position]!, document });
+        scores[document] =
+          scores[document]! + this.termScore({ idf, frequency: list.frequencies[position]!, document });
       }
     }
     const matches: Bm25Match[] = [];

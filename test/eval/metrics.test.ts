@@ -1,12 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  firstRelevantRank,
-  mean,
-  meanReciprocalRank,
-  percentile,
-  recallAt,
-  share,
-} from '../../src/eval/metrics.js';
+import { firstRelevantRank, mean, meanReciprocalRank, percentile, recallAt, share } from '../../src/eval/metrics.js';
 import { keywordRecall } from '../../src/eval/run-eval.js';
 
 describe('retrieval metrics on a toy run', () => {

@@ -4,17 +4,21 @@ import { chunkContainsQuote, quoteVariants, spansBoundary } from '../../src/eval
 
 describe('normalizeForMatch', () => {
   test('folds typographic quotes, dashes, ellipses, whitespace and case', () => {
-    expect(normalizeForMatch('  That’s “Dreamer\u00a0Purple” —\n really…  ')).toBe('that\'s "dreamer purple" - really...');
+    expect(normalizeForMatch('  That’s “Dreamer\u00a0Purple” —\n really…  ')).toBe(
+      'that\'s "dreamer purple" - really...',
+    );
   });
 });
 
 describe('chunkContainsQuote', () => {
-  const chunk = { text: 'So it ended up being Moon Lake,   partly because of the DreamWorks vibe. The reflection part too.' };
+  const chunk = {
+    text: 'So it ended up being Moon Lake,   partly because of the DreamWorks vibe. The reflection part too.',
+  };
 
   test.each([
     ['exact words', 'it ended up being Moon Lake', true],
     ['case and whitespace differ', 'IT ENDED UP being moon lake, partly', true],
-    ["typographic apostrophe in the quote", 'the DreamWorks vibe. The reflection part too', true],
+    ['typographic apostrophe in the quote', 'the DreamWorks vibe. The reflection part too', true],
     ['words not in the chunk', 'it ended up being Sun Lake', false],
   ])('%s', (_name, quote, expected) => {
     expect(chunkContainsQuote({ quote, chunk })).toBe(expected);

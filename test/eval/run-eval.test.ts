@@ -8,17 +8,56 @@ import { createInMemoryIndex } from '../support/in-memory-index.js';
 import { makeChunk } from '../retrieval/chunk-factory.js';
 
 const chunks = [
-  makeChunk({ episodeId: 'moon', episodeTitle: 'Moonlake — world models', ordinal: 0, text: 'We built a bowling game demo with falling pins.' }),
-  makeChunk({ episodeId: 'moon', episodeTitle: 'Moonlake — world models', ordinal: 1, text: 'The renderer restyles the world into photorealistic' }),
-  makeChunk({ episodeId: 'moon', episodeTitle: 'Moonlake — world models', ordinal: 2, text: 'styles while keeping it interactive.' }),
-  makeChunk({ episodeId: 'dream', episodeTitle: 'Dreamer — agents', ordinal: 0, start: 600, text: 'Every agent gets a SQLite database spun up on demand.' }),
+  makeChunk({
+    episodeId: 'moon',
+    episodeTitle: 'Moonlake — world models',
+    ordinal: 0,
+    text: 'We built a bowling game demo with falling pins.',
+  }),
+  makeChunk({
+    episodeId: 'moon',
+    episodeTitle: 'Moonlake — world models',
+    ordinal: 1,
+    text: 'The renderer restyles the world into photorealistic',
+  }),
+  makeChunk({
+    episodeId: 'moon',
+    episodeTitle: 'Moonlake — world models',
+    ordinal: 2,
+    text: 'styles while keeping it interactive.',
+  }),
+  makeChunk({
+    episodeId: 'dream',
+    episodeTitle: 'Dreamer — agents',
+    ordinal: 0,
+    start: 600,
+    text: 'Every agent gets a SQLite database spun up on demand.',
+  }),
 ];
 
 const qaSet = parseQaSet(
   [
-    { id: 'a', kind: 'factual', question: 'What game was the bowling demo?', evidence: [{ episode: 'Moonlake — world models', quote: 'a bowling game demo' }], keywords: ['bowling'] },
-    { id: 'b', kind: 'factual', question: 'What does the renderer do to styles?', evidence: [{ episode: 'moonlake — WORLD models', quote: 'restyles the world into photorealistic styles' }], keywords: ['photorealistic', 'missing'] },
-    { id: 'c', kind: 'when', question: 'When does the database come up?', evidence: [{ episode: 'Dreamer — agents', timestamp: '00:10:20', quote: 'SQLite database spun up' }], keywords: [] },
+    {
+      id: 'a',
+      kind: 'factual',
+      question: 'What game was the bowling demo?',
+      evidence: [{ episode: 'Moonlake — world models', quote: 'a bowling game demo' }],
+      keywords: ['bowling'],
+    },
+    {
+      id: 'b',
+      kind: 'factual',
+      question: 'What does the renderer do to styles?',
+      evidence: [{ episode: 'moonlake — WORLD models', quote: 'restyles the world into photorealistic styles' }],
+      keywords: ['photorealistic', 'missing'],
+    },
+    {
+      id: 'c',
+      kind: 'when',
+      question: 'When does the database come up?',
+      evidence: [{ episode: 'Dreamer — agents', timestamp: '00:10:20', quote: 'SQLite database spun up' }],
+      keywords: [],
+    },
     { id: 'd', kind: 'unanswerable', question: 'How much funding was raised?', evidence: [], keywords: [] },
   ]
     .map((item) => JSON.stringify(item))
@@ -63,7 +102,12 @@ describe('runEval', () => {
       modes: ['lexical'],
       answerers: [{ name: 'scripted', create: () => scriptedAnswerer() }],
     });
-    expect([report.questions, report.answerable, report.unanswerable, report.unknownTitles]).toStrictEqual([4, 3, 1, []]);
+    expect([report.questions, report.answerable, report.unanswerable, report.unknownTitles]).toStrictEqual([
+      4,
+      3,
+      1,
+      [],
+    ]);
     const [lexical] = report.retrieval;
     expect(lexical?.perQuestion.map((result) => [result.id, result.rank])).toStrictEqual([
       ['a', 1],
@@ -87,7 +131,10 @@ describe('createGoldMatcher', () => {
     const [, split, when] = qaSet;
     expect(chunks.map((chunk) => matcher.isGold(split!, chunk))).toStrictEqual([false, true, true, false]);
     expect(chunks.map((chunk) => matcher.isGold(when!, chunk))).toStrictEqual([false, false, false, true]);
-    const wrongEpisode = { ...when!, evidence: [{ episode: 'Moonlake — world models', quote: 'SQLite database spun up' }] };
+    const wrongEpisode = {
+      ...when!,
+      evidence: [{ episode: 'Moonlake — world models', quote: 'SQLite database spun up' }],
+    };
     expect(matcher.isGold(wrongEpisode, chunks[3]!)).toBe(false);
     expect(matcher.unknownTitles([{ ...when!, evidence: [{ episode: 'Nope', quote: 'x' }] }])).toStrictEqual(['Nope']);
     expect(goldTimes(when!)).toStrictEqual([620]);

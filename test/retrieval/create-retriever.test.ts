@@ -6,14 +6,29 @@ import { createInMemoryIndex } from '../support/in-memory-index.js';
 import { makeChunk } from './chunk-factory.js';
 
 const chunks = [
-  makeChunk({ episodeId: 'alpha', ordinal: 0, speaker: 'Felix Rieseberg', text: 'Skills came from Barry and his prototype.' }),
+  makeChunk({
+    episodeId: 'alpha',
+    ordinal: 0,
+    speaker: 'Felix Rieseberg',
+    text: 'Skills came from Barry and his prototype.',
+  }),
   makeChunk({ episodeId: 'alpha', ordinal: 1, speaker: 'swyx', text: 'So skills are folders of instructions, right?' }),
-  makeChunk({ episodeId: 'alpha', ordinal: 2, speaker: 'Felix Rieseberg', text: 'We run a lightweight VM on the laptop.' }),
+  makeChunk({
+    episodeId: 'alpha',
+    ordinal: 2,
+    speaker: 'Felix Rieseberg',
+    text: 'We run a lightweight VM on the laptop.',
+  }),
   makeChunk({ episodeId: 'alpha', ordinal: 3, speaker: 'swyx', text: 'The bowling demo showed pins falling.' }),
   makeChunk({ episodeId: 'beta', ordinal: 0, speaker: 'David Singleton', text: 'Every agent gets a database.' }),
   makeChunk({ episodeId: 'beta', ordinal: 1, speaker: 'David Singleton', text: 'The first build takes ten minutes.' }),
   makeChunk({ episodeId: 'beta', ordinal: 2, speaker: 'swyx', text: 'Dreamer purple matches our colour.' }),
-  makeChunk({ episodeId: 'gamma', ordinal: 0, speaker: 'Guillaume Lample', text: 'Skills in speech synthesis need data.' }),
+  makeChunk({
+    episodeId: 'gamma',
+    ordinal: 0,
+    speaker: 'Guillaume Lample',
+    text: 'Skills in speech synthesis need data.',
+  }),
 ];
 
 async function setUp(mode?: 'hybrid' | 'lexical' | 'dense') {

@@ -59,7 +59,11 @@ describe('rankSentences', () => {
   });
 
   test('short filler sentences are skipped and limit bounds the list', () => {
-    const chunk = makeChunk({ episodeId: 'x', ordinal: 0, text: 'Yeah. Right. The bowling game was the demo we built.' });
+    const chunk = makeChunk({
+      episodeId: 'x',
+      ordinal: 0,
+      text: 'Yeah. Right. The bowling game was the demo we built.',
+    });
     const ranked = rankSentences('bowling demo', [{ chunk, score: 1 }], { limit: 5 });
     expect(ranked.map((sentence) => sentence.text)).toStrictEqual(['The bowling game was the demo we built.']);
   });

@@ -12,7 +12,15 @@ describe('tokenize', () => {
   });
 
   test('keeps numbers and non-Latin letters as words', () => {
-    expect(tokenize('GPT-4 cost $10,000 in 2024 — café')).toStrictEqual(['gpt', '4', 'cost', '10', '000', '2024', 'café']);
+    expect(tokenize('GPT-4 cost $10,000 in 2024 — café')).toStrictEqual([
+      'gpt',
+      '4',
+      'cost',
+      '10',
+      '000',
+      '2024',
+      'café',
+    ]);
   });
 
   test('returns nothing for stopwords and punctuation only', () => {
