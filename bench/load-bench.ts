@@ -63,6 +63,8 @@ export interface LoadRun {
   timeouts: number;
   non2xx: number;
   serverErrors: number;
+  /** CPU milliseconds of this process (server and load generator) per completed request. */
+  cpuMsPerRequest: number;
 }
 
 interface MemorySnapshot {
@@ -105,6 +107,7 @@ async function fire(options: {
   const requests = bodies(options.endpoint, options.questions);
   let clients = 0;
   const errorsBefore = options.serverErrors();
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -118,6 +121,7 @@ async function fire(options: {
       client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)]);
     },
   });
+  const cpu = process.cpuUsage(cpuBefore);
   const completed = Object.values(result.statusCodeStats).reduce((sum, entry) => sum + entry.count, 0);
   return {
     endpoint: options.endpoint,
@@ -131,6 +135,7 @@ async function fire(options: {
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     serverErrors: options.serverErrors() - errorsBefore,
+    cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, completed),
   };
 }
 
@@ -186,6 +191,7 @@ export async function runLoadBench(options: {
         timeouts: run.timeouts,
         'non-2xx': run.non2xx,
         'server errors': run.serverErrors,
+        'CPU ms/req': run.cpuMsPerRequest.toFixed(1),
       })),
     );
     const total = runs.reduce((sum, run) => sum + run.requests, 0);

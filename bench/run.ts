@@ -15,7 +15,7 @@
  * --count     vector counts for the scale section (default 100000; 1000000 needs ~4 GB and hours on 2 cores).
  * --queries   query vectors for the scale section (default 200).
  */
-import { arch, cpus, platform, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { runAnnScale } from './ann-synthetic.js';
 import { printTable } from './bench-util.js';
 import {
@@ -205,12 +205,19 @@ async function runTimestamps(): Promise<void> {
   );
 }
 
+/** The machine is shared: the load average says how contended each section's numbers are. */
+function loadLine(): string {
+  return `load average ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ')} on ${cpus().length} cores`;
+}
+
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
   console.log(
     `podcite bench ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
       `${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${platform()}/${arch()}; ` +
-      `sections: ${options.sections.join(', ')}; corpus ${options.corpus}`,
+      `sections: ${options.sections.join(', ')}; corpus ${options.corpus}; ${loadLine()}`,
   );
   const targets: TargetCheck[] = [];
   for (const section of options.sections) {
@@ -244,7 +251,7 @@ async function main(): Promise<void> {
         await runTimestamps();
         break;
     }
-    console.log(`(${section}: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(`(${section}: ${((performance.now() - started) / 1000).toFixed(0)} s; ${loadLine()})`);
   }
   if (targets.length > 0) {
     console.log('\n## targets (podcite issue 7)\n');

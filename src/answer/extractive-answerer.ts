@@ -17,6 +17,7 @@ import { tokenize } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
+import { unmentionedTerms } from './question-coverage.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
 import { inverseDocumentFrequency, questionTerms, type ScoredSentence, scoreSentences } from './score-sentences.js';
 import { splitSentences } from './split-sentences.js';
@@ -26,13 +27,25 @@ export const ABSTENTION_TEXT =
   "Sorry — the episodes don't seem to cover this, so I can't answer it from the transcripts. The closest passages I found are listed as sources.";
 
 /**
- * Least support (`questionSupport`: share of the question's IDF weight in the best sentence) an
- * answer needs. Chosen by `bench/calibrate-abstention.ts` (lowest balanced error) on
- * `../shared/eval-dev.jsonl` over the Latent Space index: abstains on 5/5 unanswerable and on
- * 8/34 answerable questions there. The nearest unanswerable question scored 0.321 and the nearest
- * answerable one 0.325, so expect fewer abstentions on new questions; recalibrate with more data.
+ * The abstention text when the question names things the episodes never mention:
+ * "The episodes don't mention Runway or Gen-4, …".
  */
-export const DEFAULT_ABSTAIN_BELOW = 0.323;
+export function unmentionedAbstentionText(terms: readonly string[]): string {
+  const names =
+    terms.length <= 1 ? (terms[0] ?? '') : `${terms.slice(0, -1).join(', ')} or ${terms[terms.length - 1] ?? ''}`;
+  return `The episodes don't mention ${names}, so I can't answer this from the transcripts. The closest passages I found are listed as sources.`;
+}
+
+/**
+ * Least support (`questionSupport`: share of the question's IDF weight in the best sentence) an
+ * answer needs when every name in the question is in the corpus (otherwise it abstains anyway).
+ * Chosen by `bench/calibrate-abstention.ts` on `../shared/eval-dev.jsonl` over the Latent Space
+ * index with the criterion "most abstentions on unanswerable questions with at most 5% false
+ * abstentions": 4/5 unanswerable and 1/34 answerable abstained there (3 of the 4 by
+ * `unmentionedTerms`). The nearest scores on either side are 0.180 (unanswerable) and 0.203
+ * (answerable), so the margin is thin; recalibrate with more data.
+ */
+export const DEFAULT_ABSTAIN_BELOW = 0.19;
 
 /** Chunks retrieved per question. */
 export const DEFAULT_TOP_K = 8;
@@ -42,8 +55,12 @@ const ABSTENTION_SOURCES = 5;
 const SECOND_SENTENCE_RATIO = 0.75;
 /** For "when" questions, the earliest sentence scoring at least this share of the best marks the start. */
 const TOPIC_START_RATIO = 0.7;
-/** A quote shorter than this many words takes in the next sentence of the same speaker. */
+/** A source quote shorter than this many words takes in the next sentence of the same speaker. */
 const MIN_QUOTE_WORDS = 6;
+/** An answer quote shorter than this many words takes in the following sentences of the same speaker. */
+const MIN_ANSWER_QUOTE_WORDS = Number(process.env.E_MINW ?? 20);
+/** Most sentences a quote takes in after the one it is for. */
+const MAX_FOLLOWING_SENTENCES = Number(process.env.E_MAXF ?? 2);
 
 /** "When does…", "At what timestamp…", "What time…", "How far into…". */
 export function isWhenQuestion(question: string): boolean {
@@ -71,17 +88,26 @@ function sentenceWordCount(chunk: Chunk, span: QuoteSpan): number {
   return chunk.text.slice(span.start, span.end).split(/\s+/u).filter(Boolean).length;
 }
 
-/** The quote for a scored sentence: the sentence, plus the next one of the same speaker when it is a fragment. */
-function quoteSpan(entry: ScoredSentence, all: ScoredSentence[]): QuoteSpan {
+/**
+ * The quote for a scored sentence: the sentence, plus the following ones of the same speaker in the
+ * same chunk until it has `minWords` words (at most `MAX_FOLLOWING_SENTENCES` more). The sentence that
+ * shares the question's words often only sets up the fact ("we have a new designer and it's one of
+ * the first small tasks."); the next one says it.
+ */
+function quoteSpan(entry: ScoredSentence, all: ScoredSentence[], minWords = MIN_QUOTE_WORDS): QuoteSpan {
   const span = { start: entry.sentence.start, end: entry.sentence.end };
-  if (sentenceWordCount(entry.chunk, span) >= MIN_QUOTE_WORDS) return span;
-  const next = all.find(
-    (other) =>
-      other.chunk === entry.chunk &&
-      other.sentence.index === entry.sentence.index + 1 &&
-      other.sentence.speaker === entry.sentence.speaker,
-  );
-  return next ? { start: span.start, end: next.sentence.end } : span;
+  for (let added = 0; added < MAX_FOLLOWING_SENTENCES; added++) {
+    if (sentenceWordCount(entry.chunk, span) >= minWords) break;
+    const next = all.find(
+      (other) =>
+        other.chunk === entry.chunk &&
+        other.sentence.index === entry.sentence.index + added + 1 &&
+        other.sentence.speaker === entry.sentence.speaker,
+    );
+    if (!next) break;
+    span.end = next.sentence.end;
+  }
+  return span;
 }
 
 /** The chunk right before `chunk` in its episode, if the index has it. */
@@ -225,7 +251,10 @@ export interface ExtractiveAnswererOptions {
   index: LoadedIndex;
   /** Chunks retrieved per question (default 8). */
   topK?: number | undefined;
-  /** Abstain when the support (`questionSupport`) is below this (default `DEFAULT_ABSTAIN_BELOW`). */
+  /**
+   * Abstain when the support (`questionSupport`) is below this (default `DEFAULT_ABSTAIN_BELOW`).
+   * Questions naming something the index never mentions (`unmentionedTerms`) abstain regardless.
+   */
   abstainBelow?: number | undefined;
   /** Most sentences quoted in an answer (default 3). */
   maxSentences?: number | undefined;
@@ -234,7 +263,8 @@ export interface ExtractiveAnswererOptions {
 /**
  * The offline answerer. Events: `sources` (the citations the answer uses, numbered 1…m, then the
  * other retrieved passages numbered on; when abstaining, the nearest passages), one `text-delta`
- * per quoted sentence, then `end`. An abstaining answer has `answerable: false` and `citations: []`.
+ * per quoted sentence, then `end`. An abstaining answer has `answerable: false` and `citations: []`;
+ * it names the question's terms the episodes never mention, when that is why it abstains.
  * Follow-ups are rewritten with `rewriteQuestionHeuristically` before retrieval.
  */
 export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): Answerer {
@@ -255,12 +285,15 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     const best = scored[0];
     const when = isWhenQuestion(question);
     const chapter = when ? chapterStart({ question, hits, index }) : undefined;
+    // A name the corpus never says outweighs any word overlap: "Runway's Gen-4" matches "world model" passages.
+    const unmentioned = unmentionedTerms({ question, index });
 
-    if (!best || (!chapter && answerSupport(scored) < abstainBelow)) {
+    if (!best || unmentioned.length > 0 || (!chapter && answerSupport(scored) < abstainBelow)) {
       const sources = nearestPassages({ scored, index, exclude: new Set(), firstNumber: 1, limit: ABSTENTION_SOURCES });
+      const text = unmentioned.length > 0 ? unmentionedAbstentionText(unmentioned) : ABSTENTION_TEXT;
       yield { type: 'sources', citations: sources };
-      yield { type: 'text-delta', text: ABSTENTION_TEXT };
-      const body: ChatAnswer = { answer: ABSTENTION_TEXT, answerable: false, mode: 'extractive', citations: [] };
+      yield { type: 'text-delta', text };
+      const body: ChatAnswer = { answer: text, answerable: false, mode: 'extractive', citations: [] };
       yield { type: 'end', answer: body };
       return;
     }
@@ -272,7 +305,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       buildCitation({
         n: position + 1,
         chunk: entry.chunk,
-        span: quoteSpan(entry, scored),
+        span: when ? quoteSpan(entry, scored) : quoteSpan(entry, scored, MIN_ANSWER_QUOTE_WORDS),
         manifest: index.manifest,
         speaker: entry.sentence.speaker,
       }),

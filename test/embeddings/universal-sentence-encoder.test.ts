@@ -53,7 +53,10 @@ describe('UniversalSentenceEncoderEmbeddings (the real offline model)', () => {
     expect(maxDifference(vectors[1]!, alone)).toBeLessThan(1e-5);
   });
 
-  test('worker threads (under vitest) give the same vectors, in input order, across batches', async () => {
+  // Each worker loads its own model; on a busy two-core machine that takes a while.
+  test('worker threads (under vitest) give the same vectors, in input order, across batches', {
+    timeout: 120_000,
+  }, async () => {
     const texts = [cat, kitten, economy, `${cat} Again.`, kitten];
     const [pooledVectors, localVectors] = await Promise.all([
       pooled.embedDocuments(texts),
@@ -65,7 +68,7 @@ describe('UniversalSentenceEncoderEmbeddings (the real offline model)', () => {
     });
   });
 
-  test('worker threads start under plain tsx, as npm run ingest runs them', async () => {
+  test('worker threads start under plain tsx, as npm run ingest runs them', { timeout: 150_000 }, async () => {
     const { stdout } = await run(
       process.execPath,
       ['--import', 'tsx', 'test/support/embed-in-workers.ts', cat, economy],

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { PodciteError } from '../../src/errors.js';
-import { createRetriever } from '../../src/retrieval/create-retriever.js';
+import { createRetriever, DEFAULT_RETRIEVER_TUNING, declarative } from '../../src/retrieval/create-retriever.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 import { createInMemoryIndex } from '../support/in-memory-index.js';
 import { makeChunk } from './chunk-factory.js';
@@ -74,19 +74,28 @@ describe('createRetriever', () => {
     expect(scores.every(Number.isFinite)).toBe(true);
   });
 
-  test('neighbouring chunks are diversified by default', async () => {
+  test('neighbouring chunks are diversified', async () => {
+    expect(DEFAULT_RETRIEVER_TUNING.neighbourPenalty).toBeLessThan(1);
     const embeddings = new HashingEmbeddings();
     const turn = Array.from({ length: 4 }, (_, ordinal) =>
       makeChunk({ episodeId: 'long', ordinal, text: `agents memory store number ${ordinal}` }),
     );
-    const other = makeChunk({ episodeId: 'other', ordinal: 0, text: 'agents memory in a vector store' });
+    const other = makeChunk({ episodeId: 'other', ordinal: 0, text: 'agents memory elsewhere' });
     const index = await createInMemoryIndex({ chunks: [...turn, other], embeddings });
-    const diversified = createRetriever({ index, embeddings });
-    const plain = createRetriever({ index, embeddings, tuning: { neighbourPenalty: 1 } });
-    const [plainTop] = await plain.search('agents memory store', { k: 3 });
+    const diversified = createRetriever({
+      index,
+      embeddings,
+      tuning: { neighbourPenalty: 0.5, contextWeight: 0, episodeWeight: 0 },
+    });
+    const plain = createRetriever({
+      index,
+      embeddings,
+      tuning: { neighbourPenalty: 1, contextWeight: 0, episodeWeight: 0 },
+    });
+    const plainIds = (await plain.search('agents memory store', { k: 3 })).map((hit) => hit.chunk.chunkId);
     const diverseIds = (await diversified.search('agents memory store', { k: 3 })).map((hit) => hit.chunk.chunkId);
     expect(diverseIds).toContain('other#0');
-    expect(plainTop?.chunk.episodeId).toBe('long');
+    expect(plainIds).not.toContain('other#0');
   });
 
   test('k outside 1..50 is a bad request', async () => {
@@ -98,5 +107,95 @@ describe('createRetriever', () => {
   test('a question of stopwords only still returns dense results', async () => {
     const retriever = await setUp();
     expect(await retriever.search('what is it?', { k: 2 })).toHaveLength(2);
+  });
+
+  test('the episode a question is about lifts its chunks', async () => {
+    const embeddings = new HashingEmbeddings();
+    const episodeChunks = [
+      makeChunk({
+        episodeId: 'voice',
+        episodeTitle: 'Common Voice',
+        ordinal: 0,
+        text: 'Common Voice collects speech in many languages.',
+      }),
+      makeChunk({
+        episodeId: 'voice',
+        episodeTitle: 'Common Voice',
+        ordinal: 1,
+        text: 'The threshold is five thousand sentences.',
+      }),
+      makeChunk({
+        episodeId: 'maps',
+        episodeTitle: 'HD maps',
+        ordinal: 0,
+        text: 'Sentences about the threshold of map quality.',
+      }),
+    ];
+    const index = await createInMemoryIndex({ chunks: episodeChunks, embeddings });
+    const question = 'What sentence threshold does Common Voice use?';
+    const tuning = { contextWeight: 0, neighbourPenalty: 1, weights: { lexical: 1, dense: 0 } };
+    const without = createRetriever({ index, embeddings, tuning: { ...tuning, episodeWeight: 0 } });
+    const withEpisode = createRetriever({ index, embeddings, tuning: { ...tuning, episodeWeight: 0.5 } });
+    // The two "sentence threshold" chunks tie on their own words; only the episode tells them apart.
+    const order = async (retriever: typeof without) => {
+      const ids = (await retriever.search(question, { k: 3 })).map((hit) => hit.chunk.chunkId);
+      return ids.indexOf('voice#1') < ids.indexOf('maps#0') ? 'voice first' : 'maps first';
+    };
+    expect(await order(without)).toBe('maps first');
+    expect(await order(withEpisode)).toBe('voice first');
+  });
+
+  test('a chunk next to a strong match is lifted by context', async () => {
+    const embeddings = new HashingEmbeddings();
+    const context = [
+      makeChunk({ episodeId: 'e', ordinal: 0, text: 'Our demo of world building traces in the engine.' }),
+      makeChunk({ episodeId: 'e', ordinal: 1, text: 'It prompted a bowling game with traces.' }),
+      makeChunk({ episodeId: 'f', ordinal: 0, text: 'Traces of paint on the wall.' }),
+      makeChunk({ episodeId: 'g', ordinal: 5, text: 'Traces everywhere, traces here.' }),
+    ];
+    const index = await createInMemoryIndex({ chunks: context, embeddings });
+    const tuning = { neighbourPenalty: 1, episodeWeight: 0, weights: { lexical: 1, dense: 0 } };
+    const ids = async (contextWeight: number) =>
+      (
+        await createRetriever({ index, embeddings, tuning: { ...tuning, contextWeight } }).search(
+          'world building demo traces',
+          { k: 2 },
+        )
+      ).map((hit) => hit.chunk.chunkId);
+    expect(await ids(0)).not.toContain('e#1');
+    expect(await ids(0.5)).toStrictEqual(['e#0', 'e#1']);
+  });
+
+  test('a question about the episode description favours show notes', async () => {
+    const embeddings = new HashingEmbeddings();
+    const notes = [
+      makeChunk({
+        episodeId: 'e',
+        ordinal: 0,
+        kind: 'shownotes',
+        speaker: null,
+        text: 'Cowork wrote itself in a week and a half.',
+      }),
+      makeChunk({ episodeId: 'e', ordinal: 1, text: 'Cowork wrote itself, we joked, in a week and a half or so.' }),
+    ];
+    const index = await createInMemoryIndex({ chunks: notes, embeddings });
+    const retriever = createRetriever({ index, embeddings, tuning: { contextWeight: 0, showNotesBoost: 0.5 } });
+    const [described] = await retriever.search('According to the episode description, how was Cowork written?', {
+      k: 1,
+    });
+    expect(described?.chunk.kind).toBe('shownotes');
+    const [plain] = await retriever.search('How was Cowork written, we joked?', { k: 1 });
+    expect(plain?.chunk.kind).toBe('transcript');
+  });
+});
+
+describe('declarative', () => {
+  test.each([
+    ['When does David start demoing the app?', 'David start demoing the app'],
+    ['What did Dreamer first use for memory?', 'Dreamer first use for memory'],
+    ['At what timestamp does swyx raise it?', 'timestamp does swyx raise it'],
+    ['Why?', 'Why?'],
+  ])('%s → %s', (question, expected) => {
+    expect(declarative(question)).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { EF_SEARCH } from '../../ingest/ingest-paths.js';
 import { writeIndex } from '../../ingest/write-index.js';
 import type { Chunk, Manifest } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
@@ -178,6 +179,55 @@ describe('loadIndex', () => {
     const { code, message } = await codeOf(loadIndex({ dir, embeddings }));
     expect(code).toBe('index:corrupt');
     expect(message).toContain('npm run ingest -- --rebuild');
+  });
+
+  test('at the manifest ef written by ingest, recall@10 matches brute force on 3000 chunks', async () => {
+    // Seeded pseudo-random "transcripts": bag-of-words vectors spread widely, where a low ef misses neighbours.
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const words = Array.from({ length: 400 }, (_, index) => `w${index}`);
+    const sentence = () => Array.from({ length: 12 }, () => words[Math.floor(random() * words.length)]).join(' ');
+    const many = Array.from({ length: 3000 }, (_, index) =>
+      chunk(`e${index % 30}`, Math.floor(index / 30), sentence()),
+    );
+    const wide = new HashingEmbeddings({ dimension: 64 });
+    const vectors = await wide.embedDocuments(many.map((entry) => embeddingText(entry)));
+    await writeIndex({
+      dir,
+      manifest: { ...manifestFor(wide, many), efSearch: EF_SEARCH },
+      chunks: many,
+      vectors,
+      embeddings: wide,
+    });
+    const index = await loadIndex({ dir, embeddings: wide });
+    // A hit counts when it scores at least the 10th true score: bag-of-words vectors tie often.
+    const recalled = (hits: { score: number }[], truth: number[]) =>
+      hits.filter((hit) => hit.score >= truth[Math.min(9, truth.length - 1)]! - 1e-6).length;
+    let found = 0;
+    let filteredFound = 0;
+    const queries = 50;
+    for (let query = 0; query < queries; query++) {
+      const vector = await wide.embedQuery(sentence());
+      const scored = vectors.map((other, position) => ({
+        episodeId: many[position]!.episodeId,
+        score: dot(vector, other),
+      }));
+      const truth = scored.map((entry) => entry.score).sort((a, b) => b - a);
+      found += recalled(await index.denseSearch(vector, { k: 10 }), truth);
+      const episode = `e${query % 30}`;
+      const filteredTruth = scored
+        .filter((entry) => entry.episodeId === episode)
+        .map((entry) => entry.score)
+        .sort((a, b) => b - a);
+      const filtered = await index.denseSearch(vector, { k: 10, episodeIds: [episode] });
+      expect(filtered.every((hit) => hit.chunk.episodeId === episode)).toBe(true);
+      filteredFound += recalled(filtered, filteredTruth);
+    }
+    expect(found / (queries * 10)).toBeGreaterThanOrEqual(0.98);
+    expect(filteredFound / (queries * 10)).toBeGreaterThanOrEqual(0.98);
   });
 
   test('reads the old index when a swap stopped between its two renames', async () => {

@@ -1,0 +1,163 @@
+/**
+ * Coverage evidence for abstention: a question that names something the corpus never says — a
+ * product ("Runway"), a model ("Gen-4"), a benchmark ("miniF2F") — is almost always about something
+ * the episodes do not cover, however well its other words match. Only salient names count (common
+ * words are said somewhere in any long corpus), and lookups forgive small spelling and transcription
+ * differences ("Lean Space" / "Latent Space", "Mistrals" / "Mistral") so a typo is not a refusal.
+ */
+import { splitWords, STOPWORDS, stem } from '../retrieval/tokenize.js';
+import type { LoadedIndex } from '../store/loaded-index.js';
+import { embeddingText } from '../util/chunk-text.js';
+
+/** Every word the index says, in the forms the coverage lookups need; built once per loaded index. */
+export interface CorpusVocabulary {
+  /** Lower-cased words (`splitWords`), with their stems. */
+  words: ReadonlySet<string>;
+  /** Neighbouring word pairs, both spaced ("gen 4") and joined ("gen4"), for compounds. */
+  pairs: ReadonlySet<string>;
+  /** Words grouped by length, for the bounded fuzzy lookup. */
+  wordsByLength: ReadonlyMap<number, readonly string[]>;
+}
+
+/** A name the question uses, as the user wrote it, with its lower-cased words. */
+export interface SalientTerm {
+  surface: string;
+  words: string[];
+}
+
+const vocabularyByIndex = new WeakMap<LoadedIndex, CorpusVocabulary>();
+
+/** Builds the vocabulary of word lists (tests and callers without a loaded index). */
+export function buildCorpusVocabulary(texts: Iterable<string>): CorpusVocabulary {
+  const words = new Set<string>();
+  const pairs = new Set<string>();
+  for (const text of texts) {
+    const list = splitWords(text);
+    for (const [position, word] of list.entries()) {
+      words.add(word);
+      words.add(stem(word));
+      const next = list[position + 1];
+      if (next !== undefined) {
+        pairs.add(`${word} ${next}`);
+        pairs.add(`${word}${next}`);
+      }
+    }
+  }
+  const wordsByLength = new Map<number, string[]>();
+  for (const word of words) {
+    const group = wordsByLength.get(word.length);
+    if (group) group.push(word);
+    else wordsByLength.set(word.length, [word]);
+  }
+  return { words, pairs, wordsByLength };
+}
+
+/** The vocabulary of an index: chunk texts, titles, chapters and speakers. Cached per loaded index. */
+export function corpusVocabulary(index: LoadedIndex): CorpusVocabulary {
+  const cached = vocabularyByIndex.get(index);
+  if (cached) return cached;
+  const texts = function* (): Generator<string> {
+    for (const chunk of index.chunks) {
+      yield embeddingText(chunk);
+      yield `${chunk.episodeTitle}. ${chunk.chapter ?? ''}. ${chunk.speakers.join('. ')}`;
+    }
+    for (const episode of index.manifest.episodes) yield episode.title;
+  };
+  const vocabulary = buildCorpusVocabulary(texts());
+  vocabularyByIndex.set(index, vocabulary);
+  return vocabulary;
+}
+
+/** A word-like token with inner hyphens or dots ("Gen-4", "2.0", "U.S"). */
+const TOKEN_PATTERN = /[\p{L}\p{N}]+(?:[-.][\p{L}\p{N}]+)*/gu;
+
+/**
+ * Names in a question: tokens mixing letters and digits ("Gen-4", "miniF2F"), with a capital after
+ * the first letter ("OpenAI", "TTS"), or capitalised anywhere but the start of a sentence
+ * ("…did Runway's founders…"). Sentence-initial words are left out because every question capitalises
+ * its first word; stopwords and "I" are never names.
+ */
+export function salientTerms(question: string): SalientTerm[] {
+  const terms: SalientTerm[] = [];
+  for (const match of question.matchAll(TOKEN_PATTERN)) {
+    const surface = match[0];
+    const offset = match.index ?? 0;
+    const sentenceStart = offset === 0 || /[.!?:;"“(]\s*$/u.test(question.slice(0, offset));
+    const mixesDigits = /\p{L}/u.test(surface) && /\p{N}/u.test(surface);
+    const innerCapital = /^.+\p{Lu}/u.test(surface) && /\p{Ll}/u.test(surface);
+    const allCapitals = surface.length >= 2 && /^[\p{Lu}\p{N}.-]+$/u.test(surface) && /\p{Lu}/u.test(surface);
+    const capitalised = /^\p{Lu}/u.test(surface) && !sentenceStart;
+    if (!(mixesDigits || innerCapital || allCapitals || capitalised)) continue;
+    const words = splitWords(surface);
+    if (words.length === 0 || words.every((word) => STOPWORDS.has(word) || word === 'i')) continue;
+    terms.push({ surface, words });
+  }
+  return terms;
+}
+
+/** Most edits (Levenshtein) allowed between a question word and a corpus word of this length. */
+function allowedEdits(length: number): number {
+  if (length >= 8) return 2;
+  if (length >= 5) return 1;
+  return 0;
+}
+
+/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
+export function boundedEditDistance(left: string, right: string, limit: number): number {
+  if (Math.abs(left.length - right.length) > limit) return limit + 1;
+  let previous = Array.from({ length: right.length + 1 }, (_, position) => position);
+  for (let row = 1; row <= left.length; row++) {
+    const current = [row];
+    let rowBest = row;
+    for (let column = 1; column <= right.length; column++) {
+      const substitution = (previous[column - 1] ?? 0) + (left[row - 1] === right[column - 1] ? 0 : 1);
+      const value = Math.min(substitution, (previous[column] ?? 0) + 1, (current[column - 1] ?? 0) + 1);
+      current.push(value);
+      rowBest = Math.min(rowBest, value);
+    }
+    if (rowBest > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[right.length] ?? limit + 1;
+}
+
+/** Whether the corpus says this word, exactly, as a stem, or within a few edits. */
+function hasWord(vocabulary: CorpusVocabulary, word: string): boolean {
+  if (vocabulary.words.has(word) || vocabulary.words.has(stem(word))) return true;
+  const limit = allowedEdits(word.length);
+  if (limit === 0) return false;
+  for (let length = word.length - limit; length <= word.length + limit; length++) {
+    for (const candidate of vocabulary.wordsByLength.get(length) ?? []) {
+      if (boundedEditDistance(word, candidate, limit) <= limit) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether the corpus mentions a salient term: a one-word term as a word (fuzzily); a compound
+ * ("Gen-4", "miniF2F" written "mini F2F") as its words side by side, or joined into one word.
+ */
+export function corpusMentions(vocabulary: CorpusVocabulary, term: SalientTerm): boolean {
+  const [first] = term.words;
+  if (first === undefined) return true;
+  if (term.words.length === 1) return hasWord(vocabulary, first);
+  const joined = term.words.join('');
+  if (hasWord(vocabulary, joined)) return true;
+  return term.words.slice(1).every((word, position) => {
+    const before = term.words[position] ?? '';
+    return vocabulary.pairs.has(`${before} ${word}`) || vocabulary.pairs.has(`${before}${word}`);
+  });
+}
+
+/** The question's salient terms that the index never mentions, as the user wrote them, deduplicated. */
+export function unmentionedTerms(options: { question: string; index: LoadedIndex }): string[] {
+  const vocabulary = corpusVocabulary(options.index);
+  const missing: string[] = [];
+  for (const term of salientTerms(options.question)) {
+    if (corpusMentions(vocabulary, term)) continue;
+    const surface = term.surface.replace(/['’]s$/u, '');
+    if (!missing.some((known) => known.toLowerCase() === surface.toLowerCase())) missing.push(surface);
+  }
+  return missing;
+}
