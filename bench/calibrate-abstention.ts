@@ -1,15 +1,18 @@
 /**
- * `npx tsx bench/calibrate-abstention.ts [QA.jsonl] [--index DIR]`: measures the extractive
- * answerer's support score (`questionSupport`) for every question of a labelled QA set on a real
- * index, and prints the abstention threshold `calibrateAbstention` picks, with its abstention and
- * false-abstention rates, and the rates of the threshold currently shipped.
- * Questions of kind `unanswerable` are the negatives; every other kind is answerable.
+ * `npx tsx bench/calibrate-abstention.ts [QA.jsonl] [--index DIR] [--max-false-abstention RATE]`:
+ * measures the extractive answerer's two abstention signals for every question of a labelled QA
+ * set on a real index — the names it uses that the index never mentions (`unmentionedTerms`, which
+ * abstain on their own) and the support score (`questionSupport`) — and prints the support
+ * threshold `calibrateAbstention` picks under the criterion "most abstentions on unanswerable
+ * questions with at most RATE (default 0.05) false abstentions", with its rates, and the rates of
+ * the threshold currently shipped. Questions of kind `unanswerable` are the negatives.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { abstentionRates, calibrateAbstention, type LabelledSupport } from '../src/answer/calibrate-abstention.js';
 import { DEFAULT_ABSTAIN_BELOW, DEFAULT_TOP_K, questionSupport } from '../src/answer/extractive-answerer.js';
+import { unmentionedTerms } from '../src/answer/question-coverage.js';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings } from '../src/embeddings/create-embeddings.js';
 import { loadQaSet } from '../src/eval/qa-set.js';
@@ -20,7 +23,11 @@ import { printTable } from './bench-util.js';
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { index: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { index: { type: 'string' }, 'max-false-abstention': { type: 'string', default: '0.05' } },
+  });
+  const maxFalseAbstentionRate = Number(values['max-false-abstention']);
   const config = loadConfig();
   const qaPath = path.resolve(positionals[0] ?? path.resolve(repositoryRoot, '../shared/eval-dev.jsonl'));
   const items = await loadQaSet(qaPath);
@@ -33,20 +40,27 @@ async function main(): Promise<void> {
     for (const item of items) {
       const hits = await retriever.search(item.question, { k: DEFAULT_TOP_K });
       const support = questionSupport({ question: item.question, hits, index });
+      const unmentioned = unmentionedTerms({ question: item.question, index });
       const answerable = item.kind !== 'unanswerable';
-      samples.push({ support, answerable });
-      rows.push({ id: item.id, kind: item.kind, support: support.toFixed(3), question: item.question.slice(0, 70) });
+      samples.push({ support, answerable, uncovered: unmentioned.length > 0 });
+      rows.push({
+        id: item.id,
+        kind: item.kind,
+        support: support.toFixed(3),
+        unmentioned: unmentioned.join(', '),
+        question: item.question.slice(0, 60),
+      });
     }
     rows.sort((a, b) => Number(a.support) - Number(b.support));
     printTable(rows);
-    const chosen = calibrateAbstention(samples);
+    const chosen = calibrateAbstention(samples, { maxFalseAbstentionRate });
     const shipped = abstentionRates(samples, DEFAULT_ABSTAIN_BELOW);
     const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
     console.log(
       `\n${samples.filter((s) => !s.answerable).length} unanswerable, ${samples.filter((s) => s.answerable).length} answerable questions`,
     );
     for (const [label, rates] of [
-      ['calibrated', chosen],
+      [`calibrated (false abstention ≤ ${percent(maxFalseAbstentionRate)})`, chosen],
       ['shipped', shipped],
     ] as const) {
       console.log(

@@ -11,6 +11,8 @@ import { type IngestProgress, type IngestReport, ingestPaths } from '../ingest/i
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings, ingestWorkerCount } from '../src/embeddings/create-embeddings.js';
 import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
+import { USE_LITE_DIMENSION } from '../src/embeddings/use-lite-model.js';
+import { HashingEmbeddings } from '../test/support/hashing-embeddings.js';
 import { printTable } from './bench-util.js';
 
 export type CorpusName = 'sample' | 'practical-ai';
@@ -29,6 +31,41 @@ export const BENCH_ROOT = path.join(tmpdir(), 'podcite-bench');
 /** The index the bench keeps for a corpus unless `--index` names another. */
 export function defaultIndexDir(corpus: CorpusName): string {
   return path.join(BENCH_ROOT, `${corpus}-index`);
+}
+
+/**
+ * Where the bench keeps a corpus's index with stand-in document vectors (see `buildStandInIndex`).
+ */
+export function standInIndexDir(corpus: CorpusName): string {
+  return path.join(BENCH_ROOT, `${corpus}-stand-in-index`);
+}
+
+/**
+ * An index of `corpus` with the real chunks (so BM25, the extractive answerer and the HNSW graph
+ * have the real sizes) but document vectors from a word-hashing stand-in instead of USE-lite,
+ * labelled `local:use-lite` so the real embedder can query it. For latency at a corpus's true
+ * size when embedding it is too slow (Practical AI: ~36k chunks, hours on a busy 2-core box);
+ * its dense results are meaningless, so never use it for quality.
+ */
+export async function buildStandInIndex(options: { corpus: CorpusName; indexDir: string }): Promise<IngestRun> {
+  const embeddings = new HashingEmbeddings({ dimension: USE_LITE_DIMENSION, id: 'local:use-lite' });
+  const started = performance.now();
+  const report = await ingestPaths({
+    paths: [CORPUS_PATHS[options.corpus]],
+    indexDir: options.indexDir,
+    embeddings,
+    rebuild: true,
+  });
+  const totalSeconds = (performance.now() - started) / 1000;
+  return {
+    corpus: options.corpus,
+    workers: 0,
+    chunks: report.chunks,
+    embedded: report.embedded,
+    warmUpSeconds: 0,
+    embedSeconds: 0,
+    totalSeconds,
+  };
 }
 
 export async function hasIndex(dir: string): Promise<boolean> {

@@ -10,6 +10,9 @@
  *             query and load sections use (default sample; practical-ai ingests ~300 episodes: long).
  * --index     an existing index for query and load (default: the one the bench keeps per corpus under
  *             the temp folder, built on first use); with ingest --corpus practical-ai, where it is built.
+ * --stand-in-vectors  query and load use an index of the corpus's real chunks with word-hashing
+ *             document vectors (built in seconds; see `buildStandInIndex`): latency at the corpus's
+ *             real size when embedding it is too slow. Its dense results mean nothing.
  * --rounds    passes over the questions in the query section (default 3).
  * --requests  total requests in the load section, shared by its four runs (default 10000).
  * --count     vector counts for the scale section (default 100000; 1000000 needs ~4 GB and hours on 2 cores).
@@ -19,12 +22,14 @@ import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { runAnnScale } from './ann-synthetic.js';
 import { printTable } from './bench-util.js';
 import {
+  buildStandInIndex,
   type CorpusName,
   CORPUS_PATHS,
   defaultIndexDir,
   hasIndex,
   measureIngest,
   runIngestBench,
+  standInIndexDir,
 } from './ingest-bench.js';
 import { runLoadBench } from './load-bench.js';
 import { runQueryBench, type TargetCheck } from './query-bench.js';
@@ -40,6 +45,7 @@ interface Arguments {
   sections: Section[];
   corpus: CorpusName;
   indexDir: string | undefined;
+  standIn: boolean;
   rounds: number;
   requests: number;
   counts: number[];
@@ -49,7 +55,7 @@ interface Arguments {
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
-    'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--index DIR] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]',
+    'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]',
   );
   process.exit(2);
 }
@@ -65,6 +71,7 @@ function parseArguments(argv: string[]): Arguments {
     sections: [],
     corpus: 'sample',
     indexDir: undefined,
+    standIn: false,
     rounds: 3,
     requests: 10_000,
     counts: [100_000],
@@ -83,6 +90,9 @@ function parseArguments(argv: string[]): Arguments {
         if (!value) usage('--index needs a folder');
         parsed.indexDir = value;
         position++;
+        break;
+      case '--stand-in-vectors':
+        parsed.standIn = true;
         break;
       case '--rounds':
         parsed.rounds = positiveInteger('rounds', value);
@@ -111,6 +121,15 @@ function parseArguments(argv: string[]): Arguments {
 
 /** The index the query and load sections use, built (2 workers) when the bench has none yet. */
 async function indexFor(options: Arguments): Promise<string> {
+  if (options.standIn) {
+    const dir = options.indexDir ?? standInIndexDir(options.corpus);
+    if (!(await hasIndex(dir))) {
+      console.log(`\nBuilding a stand-in-vector index of ${CORPUS_PATHS[options.corpus]} at ${dir}…`);
+      const run = await buildStandInIndex({ corpus: options.corpus, indexDir: dir });
+      console.log(`${run.chunks} chunks in ${run.totalSeconds.toFixed(0)} s`);
+    }
+    return dir;
+  }
   if (options.indexDir) return options.indexDir;
   const dir = defaultIndexDir(options.corpus);
   if (!(await hasIndex(dir))) {
@@ -118,6 +137,12 @@ async function indexFor(options: Arguments): Promise<string> {
     await measureIngest({ corpus: options.corpus, workers: 2, indexDir: dir, verbose: true });
   }
   return dir;
+}
+
+/** What to say beside a target measured on an index other than the real Practical AI one. */
+function indexNote(options: Arguments): string | undefined {
+  if (options.standIn) return `${options.corpus} chunks, stand-in document vectors`;
+  return options.corpus === 'sample' ? 'sample index, not Practical AI' : undefined;
 }
 
 function runScale(options: Arguments): TargetCheck[] {
@@ -229,7 +254,12 @@ async function main(): Promise<void> {
       case 'query':
         targets.push(
           ...(
-            await runQueryBench({ indexDir: await indexFor(options), corpus: options.corpus, rounds: options.rounds })
+            await runQueryBench({
+              indexDir: await indexFor(options),
+              corpus: options.corpus,
+              rounds: options.rounds,
+              indexNote: indexNote(options),
+            })
           ).targets,
         );
         break;
@@ -240,6 +270,7 @@ async function main(): Promise<void> {
               indexDir: await indexFor(options),
               corpus: options.corpus,
               totalRequests: options.requests,
+              indexNote: indexNote(options),
             })
           ).targets,
         );

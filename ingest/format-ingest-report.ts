@@ -29,7 +29,7 @@ export function formatIngestReport(report: IngestReport, options: { seconds?: nu
     `${unchanged.length} unchanged`,
     `${removed.length} removed`,
   ];
-  if (kept.length > 0) parts.push(`${kept.length} kept from other paths`);
+  if (kept.length > 0) parts.push(`${kept.length} kept as they were (outside these paths, or their file failed)`);
   const failed = report.files.filter((file) => file.status === 'failed').length;
   const time = options.seconds === undefined ? '' : ` in ${options.seconds.toFixed(1)} s`;
   lines.push(

@@ -45,22 +45,22 @@ export function unmentionedAbstentionText(terms: readonly string[]): string {
  * `unmentionedTerms`). The nearest scores on either side are 0.180 (unanswerable) and 0.203
  * (answerable), so the margin is thin; recalibrate with more data.
  */
-export const DEFAULT_ABSTAIN_BELOW = 0.19;
+export const DEFAULT_ABSTAIN_BELOW = 0.192;
 
 /** Chunks retrieved per question. */
 export const DEFAULT_TOP_K = 8;
 /** Nearest passages shown as sources when the answer abstains. */
 const ABSTENTION_SOURCES = 5;
 /** A further sentence joins the answer only if it scores at least this share of the best one. */
-const SECOND_SENTENCE_RATIO = 0.75;
+const SECOND_SENTENCE_RATIO = 0.85;
 /** For "when" questions, the earliest sentence scoring at least this share of the best marks the start. */
 const TOPIC_START_RATIO = 0.7;
 /** A source quote shorter than this many words takes in the next sentence of the same speaker. */
 const MIN_QUOTE_WORDS = 6;
 /** An answer quote shorter than this many words takes in the following sentences of the same speaker. */
-const MIN_ANSWER_QUOTE_WORDS = Number(process.env.E_MINW ?? 20);
+const MIN_ANSWER_QUOTE_WORDS = 20;
 /** Most sentences a quote takes in after the one it is for. */
-const MAX_FOLLOWING_SENTENCES = Number(process.env.E_MAXF ?? 2);
+const MAX_FOLLOWING_SENTENCES = 2;
 
 /** "When does…", "At what timestamp…", "What time…", "How far into…". */
 export function isWhenQuestion(question: string): boolean {
@@ -88,22 +88,42 @@ function sentenceWordCount(chunk: Chunk, span: QuoteSpan): number {
   return chunk.text.slice(span.start, span.end).split(/\s+/u).filter(Boolean).length;
 }
 
+/** A sentence opening like this leans on the one before it ("That was the first project…"). */
+const LEANS_BACK = /^(?:it|that|this|these|those|he|she|they|there|which)\b/iu;
+
+/** The sentence `offset` places after (or, negative, before) `entry` in its chunk, if the same speaker says it. */
+function neighbour(entry: ScoredSentence, all: ScoredSentence[], offset: number): ScoredSentence | undefined {
+  return all.find(
+    (other) =>
+      other.chunk === entry.chunk &&
+      other.sentence.index === entry.sentence.index + offset &&
+      other.sentence.speaker === entry.sentence.speaker,
+  );
+}
+
 /**
  * The quote for a scored sentence: the sentence, plus the following ones of the same speaker in the
  * same chunk until it has `minWords` words (at most `MAX_FOLLOWING_SENTENCES` more). The sentence that
  * shares the question's words often only sets up the fact ("we have a new designer and it's one of
- * the first small tasks."); the next one says it.
+ * the first small tasks."); the next one says it. With `leadIn`, a sentence that opens with a
+ * pronoun ("That was the first project…") also takes in the sentence before, which says what it is.
  */
-function quoteSpan(entry: ScoredSentence, all: ScoredSentence[], minWords = MIN_QUOTE_WORDS): QuoteSpan {
+function quoteSpan(options: {
+  entry: ScoredSentence;
+  all: ScoredSentence[];
+  minWords?: number | undefined;
+  leadIn?: boolean | undefined;
+}): QuoteSpan {
+  const { entry, all } = options;
+  const minWords = options.minWords ?? MIN_QUOTE_WORDS;
   const span = { start: entry.sentence.start, end: entry.sentence.end };
-  for (let added = 0; added < MAX_FOLLOWING_SENTENCES; added++) {
+  if (options.leadIn && LEANS_BACK.test(entry.chunk.text.slice(span.start, span.end))) {
+    const previous = neighbour(entry, all, -1);
+    if (previous) span.start = previous.sentence.start;
+  }
+  for (let added = 1; added <= MAX_FOLLOWING_SENTENCES; added++) {
     if (sentenceWordCount(entry.chunk, span) >= minWords) break;
-    const next = all.find(
-      (other) =>
-        other.chunk === entry.chunk &&
-        other.sentence.index === entry.sentence.index + added + 1 &&
-        other.sentence.speaker === entry.sentence.speaker,
-    );
+    const next = neighbour(entry, all, added);
     if (!next) break;
     span.end = next.sentence.end;
   }
@@ -122,8 +142,13 @@ function previousChunk(index: LoadedIndex, chunk: Chunk): Chunk | undefined {
  * Picks the sentences to quote: the best one, then up to `maxSentences - 1` more that score close to
  * it and add something — a question term not yet quoted, or another episode.
  */
-function chooseSentences(options: { scored: ScoredSentence[]; question: string; maxSentences: number }) {
-  const { scored, maxSentences } = options;
+function chooseSentences(options: {
+  scored: ScoredSentence[];
+  question: string;
+  maxSentences: number;
+  spanOf: (entry: ScoredSentence) => QuoteSpan;
+}) {
+  const { scored, maxSentences, spanOf } = options;
   const best = scored[0];
   if (!best) return [];
   const questionTerms = new Set(tokenize(options.question));
@@ -133,9 +158,13 @@ function chooseSentences(options: { scored: ScoredSentence[]; question: string; 
   const covered = termsOf(best);
   for (const candidate of scored.slice(1)) {
     if (chosen.length >= maxSentences || candidate.score < SECOND_SENTENCE_RATIO * best.score) break;
-    if (chosen.some((entry) => entry.chunk === candidate.chunk && entry.sentence.index === candidate.sentence.index)) {
-      continue;
-    }
+    // A sentence already inside a chosen quote (taken in as its neighbour) would be quoted twice.
+    const quoted = chosen.some((entry) => {
+      if (entry.chunk !== candidate.chunk) return false;
+      const span = spanOf(entry);
+      return candidate.sentence.start < span.end && span.start < candidate.sentence.end;
+    });
+    if (quoted) continue;
     const terms = termsOf(candidate);
     const addsTerm = [...terms].some((term) => questionTerms.has(term) && !covered.has(term));
     const addsEpisode = chosen.every((entry) => entry.chunk.episodeId !== candidate.chunk.episodeId);
@@ -237,7 +266,7 @@ function nearestPassages(options: {
       buildCitation({
         n: options.firstNumber + citations.length,
         chunk: entry.chunk,
-        span: quoteSpan(entry, options.scored),
+        span: quoteSpan({ entry, all: options.scored }),
         manifest: options.index.manifest,
         speaker: entry.sentence.speaker,
       }),
@@ -298,14 +327,19 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       return;
     }
 
+    // A "when" answer is about where the topic starts, so its quote stays one sentence long.
+    const answerSpan = (entry: ScoredSentence) =>
+      when
+        ? quoteSpan({ entry, all: scored })
+        : quoteSpan({ entry, all: scored, minWords: MIN_ANSWER_QUOTE_WORDS, leadIn: true });
     const chosen = when
       ? [chapter ?? topicStart({ question, hits, index, best })]
-      : chooseSentences({ scored, question, maxSentences });
+      : chooseSentences({ scored, question, maxSentences, spanOf: answerSpan });
     const citations = chosen.map((entry, position) =>
       buildCitation({
         n: position + 1,
         chunk: entry.chunk,
-        span: when ? quoteSpan(entry, scored) : quoteSpan(entry, scored, MIN_ANSWER_QUOTE_WORDS),
+        span: answerSpan(entry),
         manifest: index.manifest,
         speaker: entry.sentence.speaker,
       }),

@@ -118,7 +118,7 @@ export function boundedEditDistance(left: string, right: string, limit: number):
     if (rowBest > limit) return limit + 1;
     previous = current;
   }
-  return previous[right.length] ?? limit + 1;
+  return Math.min(previous[right.length] ?? limit + 1, limit + 1);
 }
 
 /** Whether the corpus says this word, exactly, as a stem, or within a few edits. */
@@ -135,15 +135,14 @@ function hasWord(vocabulary: CorpusVocabulary, word: string): boolean {
 }
 
 /**
- * Whether the corpus mentions a salient term: a one-word term as a word (fuzzily); a compound
- * ("Gen-4", "miniF2F" written "mini F2F") as its words side by side, or joined into one word.
+ * Whether the corpus mentions a salient term: as one word (fuzzily) or two neighbouring words
+ * written together ("miniF2F" / "mini F2F"); a compound ("Gen-4") also as its words side by side.
  */
 export function corpusMentions(vocabulary: CorpusVocabulary, term: SalientTerm): boolean {
-  const [first] = term.words;
-  if (first === undefined) return true;
-  if (term.words.length === 1) return hasWord(vocabulary, first);
+  if (term.words.length === 0) return true;
   const joined = term.words.join('');
-  if (hasWord(vocabulary, joined)) return true;
+  if (vocabulary.pairs.has(joined) || hasWord(vocabulary, joined)) return true;
+  if (term.words.length === 1) return false;
   return term.words.slice(1).every((word, position) => {
     const before = term.words[position] ?? '';
     return vocabulary.pairs.has(`${before} ${word}`) || vocabulary.pairs.has(`${before}${word}`);

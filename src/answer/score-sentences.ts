@@ -36,6 +36,19 @@ const RANK_PRIOR = 0.3;
 const MIN_USEFUL_WORDS = 6;
 /** A question in the transcript (usually the host's) rarely answers the user's question. */
 const QUESTION_SENTENCE_FACTOR = 0.75;
+/** For a question asking for an amount, a sentence stating one ranks this much higher. */
+const QUANTITY_FACTOR = 1.25;
+
+/** "How much…", "how many…", "how long…", "what score…", "what does it cost…": the answer is an amount. */
+export function asksForQuantity(question: string): boolean {
+  return /\bhow (?:much|many|long|big|large|fast|often|old|far)\b|\bwhat (?:score|price|percentage|share|number|amount|size)\b|\b(?:cost|costs|price|prize|award|budget)\b/iu.test(
+    question,
+  );
+}
+
+/** Digits or spelled-out amounts ("25", "$10,000", "ten minutes", "half"). */
+const STATES_AMOUNT =
+  /\p{N}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozen|percent)\b/iu;
 
 interface TermStatistics {
   documentCount: number;
@@ -92,6 +105,7 @@ export function scoreSentences(options: {
   const totalWeight = [...terms.values()].reduce((sum, weight) => sum + weight, 0);
   // "When does Vibhu ask how…" is answered by a question; otherwise questions in the transcript rank lower.
   const asksAboutAsking = /\b(?:ask|asks|asked|asking|question)\b/i.test(options.question);
+  const wantsQuantity = asksForQuantity(options.question);
   const chunks = [
     ...options.hits.map((hit, rank) => ({ chunk: hit.chunk, rank })),
     ...(options.extraChunks ?? []).map((chunk) => ({ chunk, rank: Math.max(0, options.hits.length - 1) })),
@@ -117,12 +131,13 @@ export function scoreSentences(options: {
       const wordCount = sentenceText.split(/\s+/u).length;
       const lengthFactor = Math.min(1, wordCount / MIN_USEFUL_WORDS);
       const asksFactor = !asksAboutAsking && /\?["'”’)]*$/u.test(sentenceText) ? QUESTION_SENTENCE_FACTOR : 1;
+      const quantityFactor = wantsQuantity && STATES_AMOUNT.test(sentenceText) ? QUANTITY_FACTOR : 1;
       scored.push({
         chunk,
         sentence,
         hitRank: rank,
         coverage,
-        score: (coverage + rankPrior) * lengthFactor * asksFactor,
+        score: (coverage + rankPrior) * lengthFactor * asksFactor * quantityFactor,
       });
     }
   }

@@ -46,14 +46,20 @@ export class Bm25Index {
   }
 
   /**
-   * Builds the index from raw texts (tokenized with `tokenize`). Linear in the number of words;
-   * about a second for 2M words on one core.
+   * Builds the index from raw texts (tokenized with `tokenize`). Linear in the number of words.
    */
   static build(texts: readonly string[], parameters: Partial<Bm25Parameters> = {}): Bm25Index {
-    const lengths = new Int32Array(texts.length);
+    return Bm25Index.fromTerms(
+      texts.map((text) => tokenize(text)),
+      parameters,
+    );
+  }
+
+  /** Builds the index from documents already tokenized (lets callers tokenize once for several indexes). */
+  static fromTerms(documents: readonly (readonly string[])[], parameters: Partial<Bm25Parameters> = {}): Bm25Index {
+    const lengths = new Int32Array(documents.length);
     const growing = new Map<string, { documents: number[]; frequencies: number[] }>();
-    texts.forEach((text, document) => {
-      const terms = tokenize(text);
+    documents.forEach((terms, document) => {
       lengths[document] = terms.length;
       const counts = new Map<string, number>();
       for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
@@ -69,10 +75,7 @@ export class Bm25Index {
     });
     const postings = new Map<string, Postings>();
     for (const [term, list] of growing) {
-      postings.set(term, {
-        documents: Int32Array.from(list.documents),
-        frequencies: Int32Array.from(list.frequencies),
-      });
+      postings.set(term, { documents: Int32Array.from(list.documents), frequencies: Int32Array.from(list.frequencies) });
     }
     return new Bm25Index({ lengths, postings, parameters: { k1: 1.2, b: 0.75, ...parameters } });
   }

@@ -53,12 +53,23 @@ export function splitWords(text: string): string[] {
   return words;
 }
 
+// Word → term ('' for a stopword). A transcript corpus has a vocabulary of tens of thousands of
+// words and millions of tokens, so stemming each distinct word once makes indexing several times faster.
+const termCache = new Map<string, string>();
+const TERM_CACHE_LIMIT = 200_000;
+
 /** Index terms for a text: words without stopwords, stemmed. Order (and repeats) follow the text. */
 export function tokenize(text: string): string[] {
   const terms: string[] = [];
-  for (const word of splitWords(text)) {
-    if (STOPWORDS.has(word)) continue;
-    terms.push(stem(word));
+  for (const match of text.toLowerCase().matchAll(WORD_PATTERN)) {
+    const raw = match[0];
+    let term = termCache.get(raw);
+    if (term === undefined) {
+      const word = raw.replace(/['’]s$/u, '').replace(/['’]/gu, '');
+      term = STOPWORDS.has(word) ? '' : stem(word);
+      if (termCache.size < TERM_CACHE_LIMIT) termCache.set(raw, term);
+    }
+    if (term !== '') terms.push(term);
   }
   return terms;
 }

@@ -94,16 +94,33 @@ export async function repairIndexDirectory(dir: string): Promise<void> {
  */
 export async function acquireIngestLock(dir: string): Promise<() => Promise<void>> {
   const lockFile = `${dir}.lock`;
+  // Reserved before the first await, so a second call in this process cannot slip in between.
+  if (heldHere.has(lockFile)) {
+    throw new PodciteError('index:busy', `Another ingest in this process is writing the index at ${dir}.`);
+  }
+  heldHere.add(lockFile);
+  try {
+    await takeLockFile(lockFile, dir);
+  } catch (error) {
+    heldHere.delete(lockFile);
+    throw error;
+  }
+  return async () => {
+    heldHere.delete(lockFile);
+    await rm(lockFile, { force: true });
+  };
+}
+
+async function takeLockFile(lockFile: string, dir: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(lockFile, String(process.pid), { flag: 'wx' });
-      return async () => {
-        await rm(lockFile, { force: true });
-      };
+      return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+    // A lock naming this process but not reserved in `heldHere` was left by an earlier process with the same id.
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
       throw new PodciteError(
         'index:busy',
@@ -114,6 +131,9 @@ export async function acquireIngestLock(dir: string): Promise<() => Promise<void
   }
   throw new PodciteError('index:busy', `Could not take the ingest lock ${lockFile}.`);
 }
+
+/** Locks this process holds, so two ingests in one process exclude each other too. */
+const heldHere = new Set<string>();
 
 function isRunning(pid: number): boolean {
   try {

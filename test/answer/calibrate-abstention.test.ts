@@ -35,6 +35,45 @@ describe('calibrateAbstention', () => {
     expect(calibrateAbstention(samples)).toStrictEqual({ threshold: 0.2, abstentionRate: 0.5, falseAbstentionRate: 0 });
   });
 
+  test('with a false-abstention cap: the most abstentions within the cap', () => {
+    const samples = [
+      sample(0.1, false),
+      sample(0.3, false),
+      sample(0.5, false),
+      sample(0.2, true),
+      sample(0.4, true),
+      sample(0.6, true),
+      sample(0.7, true),
+      sample(0.8, true),
+    ];
+    // Balanced error would take 0.55 (3/3 abstained, 2/5 false); a 20% cap stops at one false abstention.
+    expect(calibrateAbstention(samples)).toStrictEqual({
+      threshold: 0.55,
+      abstentionRate: 1,
+      falseAbstentionRate: 0.4,
+    });
+    expect(calibrateAbstention(samples, { maxFalseAbstentionRate: 0.2 })).toStrictEqual({
+      threshold: 0.35,
+      abstentionRate: 2 / 3,
+      falseAbstentionRate: 0.2,
+    });
+  });
+
+  test('uncovered questions abstain whatever the threshold, so the threshold only has to catch the rest', () => {
+    const samples = [
+      { support: 0.9, answerable: false, uncovered: true },
+      sample(0.2, false),
+      sample(0.4, true),
+      sample(0.6, true),
+    ];
+    expect(abstentionRates(samples, 0)).toStrictEqual({ threshold: 0, abstentionRate: 0.5, falseAbstentionRate: 0 });
+    expect(calibrateAbstention(samples, { maxFalseAbstentionRate: 0 })).toStrictEqual({
+      threshold: 0.30000000000000004,
+      abstentionRate: 1,
+      falseAbstentionRate: 0,
+    });
+  });
+
   test('needs both classes', () => {
     expect(() => calibrateAbstention([sample(0.5, true)])).toThrow(RangeError);
   });

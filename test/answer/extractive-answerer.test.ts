@@ -4,15 +4,10 @@ import {
   createExtractiveAnswerer,
   isWhenQuestion,
   questionSupport,
+  unmentionedAbstentionText,
 } from '../../src/answer/extractive-answerer.js';
-import type { AnswerEvent, ChatRequest } from '../../src/domain.js';
-import {
-  BOWLING_SECOND_SENTENCE,
-  BOWLING_THIRD_SENTENCE,
-  createDenseRetriever,
-  createSampleIndex,
-  sampleChunks,
-} from './sample-chunks.js';
+import type { AnswerEvent, ChatRequest, Chunk } from '../../src/domain.js';
+import { createFixedRetriever, createDenseRetriever, createSampleIndex, sampleChunks } from './sample-chunks.js';
 
 async function collect(events: AsyncIterable<AnswerEvent>): Promise<AnswerEvent[]> {
   const all: AnswerEvent[] = [];
@@ -31,9 +26,8 @@ async function ask(request: Partial<ChatRequest> & { message: string }) {
 }
 
 describe('createExtractiveAnswerer', () => {
-  test('quotes the best sentence verbatim, timed at that sentence, and streams sources → text → end', async () => {
+  test('quotes the best sentence verbatim with the short next one, timed at that sentence, and streams sources → text → end', async () => {
     const { events, answer } = await ask({ message: 'What game did Moonlake prompt the model to create?' });
-    const between = BOWLING_THIRD_SENTENCE - BOWLING_SECOND_SENTENCE;
     const citation = {
       n: 1,
       chunkId: 'moonlake#1',
@@ -41,14 +35,17 @@ describe('createExtractiveAnswerer', () => {
       episodeTitle: 'Moonlake: Causal World Models',
       speaker: 'Fan-yun Sun',
       start: 1245,
-      end: 1245 + (7 * (between - 1)) / between,
+      // The 13-word best sentence takes in the next one; the quote ends where the chunk does.
+      end: 1260,
       timestampLabel: '20:45',
       approximate: false,
       url: 'https://example.com/moonlake.mp3#t=1245',
-      quote: 'So okay it prompted to create a bowling game with pins falling and scoring.',
+      quote:
+        'So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect.',
     };
     expect(answer).toStrictEqual({
-      answer: 'Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring." [1]',
+      answer:
+        'Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect." [1]',
       answerable: true,
       mode: 'extractive',
       citations: [citation],
@@ -84,6 +81,69 @@ describe('createExtractiveAnswerer', () => {
     const sources = events[0]?.type === 'sources' ? events[0].citations : [];
     expect(sources.map((source) => source.n)).toStrictEqual([1, 2, 3, 4, 5]);
     expect(events.map((event) => event.type)).toStrictEqual(['sources', 'text-delta', 'end']);
+  });
+
+  test('abstains, naming them, when the question uses names the episodes never mention', async () => {
+    const { events, answer } = await ask({ message: "What did Runway's founders say about their Gen-4 world model?" });
+    const text =
+      "The episodes don't mention Runway or Gen-4, so I can't answer this from the transcripts. The closest passages I found are listed as sources.";
+    expect(answer).toStrictEqual({ answer: text, answerable: false, mode: 'extractive', citations: [] });
+    const sources = events[0]?.type === 'sources' ? events[0].citations : [];
+    // The world-model passages still come back as the nearest sources.
+    expect(sources.map((source) => source.chunkId)).toContain('moonlake#0');
+    expect(events[1]).toStrictEqual({ type: 'text-delta', text });
+  });
+
+  test('a misspelt name the episodes do say still gets an answer', async () => {
+    const { answer } = await ask({ message: 'What game did Moonlaek prompt the model to create?' });
+    expect([answer.answerable, answer.citations.map((citation) => citation.chunkId)]).toStrictEqual([
+      true,
+      ['moonlake#1'],
+    ]);
+  });
+
+  test('a quote opening with a pronoun takes in the sentence before; no sentence is quoted twice', async () => {
+    const text =
+      'Before Mistral I worked on the Gemini assistant at Google. That was the first project I shipped after joining. Then we hired more people to help.';
+    const pavan: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'mistral#0',
+      episodeId: 'mistral',
+      episodeTitle: 'Mistral',
+      speaker: 'Pavan',
+      speakers: ['Pavan'],
+      text,
+      anchors: [{ offset: 0, seconds: 100, approximate: false }],
+    };
+    const index = await createSampleIndex([...sampleChunks, pavan]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([pavan]), index });
+    const events = await collect(
+      answerer.answer({ message: 'What was the first project Pavan shipped?', history: [] }, {}),
+    );
+    const end = events.at(-1);
+    expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([text]);
+  });
+
+  test('a question asking for an amount prefers the sentence that states one', async () => {
+    const time: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'dreamer#7',
+      episodeId: 'dreamer',
+      episodeTitle: 'Dreamer: Agents for Everyone',
+      speaker: 'David Singleton',
+      speakers: ['David Singleton'],
+      text: 'Building the conference app took time that I found between meetings, and I enjoyed the time building the app. Honestly the whole app took about 25 minutes of building time.',
+      anchors: [{ offset: 0, seconds: 100, approximate: false }],
+    };
+    const index = await createSampleIndex([...sampleChunks, time]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([time]), index, maxSentences: 1 });
+    const events = await collect(
+      answerer.answer({ message: 'How much time did building the conference app take?', history: [] }, {}),
+    );
+    const end = events.at(-1);
+    expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([
+      'Honestly the whole app took about 25 minutes of building time.',
+    ]);
   });
 
   test('a "when" question cites the sentence where the topic starts and says its time', async () => {
@@ -167,6 +227,21 @@ describe('createExtractiveAnswerer', () => {
       answerer.answer({ message: 'What game?', history: [] }, { signal: controller.signal }),
     );
     expect(events).toStrictEqual([]);
+  });
+});
+
+describe('unmentionedAbstentionText', () => {
+  test('lists one, two or three names', () => {
+    expect(
+      [['Runway'], ['Runway', 'Gen-4'], ['A', 'B', 'C']].map((terms) => unmentionedAbstentionText(terms).split(',')[0]),
+    ).toStrictEqual([
+      "The episodes don't mention Runway",
+      "The episodes don't mention Runway or Gen-4",
+      "The episodes don't mention A",
+    ]);
+    expect(unmentionedAbstentionText(['A', 'B', 'C']).startsWith("The episodes don't mention A, B or C, so")).toBe(
+      true,
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { questionTerms, scoreSentences } from '../../src/answer/score-sentences.js';
+import { asksForQuantity, questionTerms, scoreSentences } from '../../src/answer/score-sentences.js';
 import type { Chunk } from '../../src/domain.js';
 import { createSampleIndex, sampleChunks } from './sample-chunks.js';
 
@@ -43,5 +43,18 @@ describe('scoreSentences', () => {
     expect(chunk.text.slice(asking[0]!.sentence.start, asking[0]!.sentence.end)).toBe(
       'Why do world models need action in the world?',
     );
+  });
+});
+
+describe('asksForQuantity', () => {
+  test.each([
+    ['How much hands-on time did David spend?', true],
+    ['How many episodes mention Runway?', true],
+    ['What does the Pro tier cost?', true],
+    ['What score did Leanstral get?', true],
+    ['How does Felix triage crash reports?', false],
+    ['What is the story behind the name?', false],
+  ])('%s → %s', (question, expected) => {
+    expect(asksForQuantity(question)).toBe(expected);
   });
 });

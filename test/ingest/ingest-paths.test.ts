@@ -250,6 +250,17 @@ describe('ingestPaths', () => {
     expect(embeddedTexts).toStrictEqual([]);
   });
 
+  test('two ingests at once in one process: the second is refused, the first lands', async () => {
+    const results = await Promise.allSettled([
+      ingestPaths({ paths: [corpus], indexDir, embeddings }),
+      ingestPaths({ paths: [corpus], indexDir, embeddings }),
+    ]);
+    expect(results.map((result) => result.status).sort()).toStrictEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+    expect((rejected.reason as PodciteError).code).toBe('index:busy');
+    expect((await loadIndex({ dir: indexDir, embeddings })).chunks.length).toBe(3);
+  });
+
   test('a second ingest while one runs is refused', async () => {
     await writeFile(`${indexDir}.lock`, String(process.ppid));
     const refusal = await ingestPaths({ paths: [corpus], indexDir, embeddings }).catch((error: unknown) => error);

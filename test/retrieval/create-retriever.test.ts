@@ -80,17 +80,17 @@ describe('createRetriever', () => {
     const turn = Array.from({ length: 4 }, (_, ordinal) =>
       makeChunk({ episodeId: 'long', ordinal, text: `agents memory store number ${ordinal}` }),
     );
-    const other = makeChunk({ episodeId: 'other', ordinal: 0, text: 'agents memory elsewhere' });
+    const other = makeChunk({ episodeId: 'other', ordinal: 0, text: 'agents memory store elsewhere today' });
     const index = await createInMemoryIndex({ chunks: [...turn, other], embeddings });
     const diversified = createRetriever({
       index,
       embeddings,
-      tuning: { neighbourPenalty: 0.5, contextWeight: 0, episodeWeight: 0 },
+      tuning: { neighbourPenalty: 0.5, contextWeight: 0, episodeWeight: 0, weights: { lexical: 1, dense: 0 } },
     });
     const plain = createRetriever({
       index,
       embeddings,
-      tuning: { neighbourPenalty: 1, contextWeight: 0, episodeWeight: 0 },
+      tuning: { neighbourPenalty: 1, contextWeight: 0, episodeWeight: 0, weights: { lexical: 1, dense: 0 } },
     });
     const plainIds = (await plain.search('agents memory store', { k: 3 })).map((hit) => hit.chunk.chunkId);
     const diverseIds = (await diversified.search('agents memory store', { k: 3 })).map((hit) => hit.chunk.chunkId);

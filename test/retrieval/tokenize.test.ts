@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { splitWords, stem, tokenize } from '../../src/retrieval/tokenize.js';
+import { splitWords, stem, tokenize, tokenizeQuery } from '../../src/retrieval/tokenize.js';
 
 describe('tokenize', () => {
   test('lower-cases, drops stopwords and stems', () => {
@@ -46,5 +46,19 @@ describe('stem', () => {
     ['2020s', '2020s'],
   ])('%s → %s', (word, expected) => {
     expect(stem(word)).toBe(expected);
+  });
+});
+
+describe('tokenizeQuery', () => {
+  test('drops the words that only frame a question about a podcast', () => {
+    expect(tokenizeQuery('When does David start talking about the conference app in this episode?')).toStrictEqual([
+      'david',
+      'conference',
+      'app',
+    ]);
+  });
+
+  test('keeps framing words when nothing else is left', () => {
+    expect(tokenizeQuery('Which episode?')).toStrictEqual(['episode']);
   });
 });

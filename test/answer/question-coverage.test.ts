@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import {
+  boundedEditDistance,
+  buildCorpusVocabulary,
+  corpusMentions,
+  salientTerms,
+  unmentionedTerms,
+} from '../../src/answer/question-coverage.js';
+import { createSampleIndex } from './sample-chunks.js';
+
+const vocabulary = buildCorpusVocabulary([
+  'Welcome to Latent Space. Today Mistral shows the new model, and Runway partners joined.',
+  'We trained it on mini F2F problems and the Gen 4 release notes. Leanstral proves theorems.',
+]);
+
+describe('salientTerms', () => {
+  test('keeps names, mixed letter-digit tokens and inner capitals; skips the first word and stopwords', () => {
+    expect(
+      salientTerms('What did Runway say about Gen-4 and miniF2F? Which TTS model beat OpenAI, and did The team agree?'),
+    ).toStrictEqual([
+      { surface: 'Runway', words: ['runway'] },
+      { surface: 'Gen-4', words: ['gen', '4'] },
+      { surface: 'miniF2F', words: ['minif2f'] },
+      { surface: 'TTS', words: ['tts'] },
+      { surface: 'OpenAI', words: ['openai'] },
+    ]);
+  });
+
+  test('a question with no names has no salient terms', () => {
+    expect(salientTerms('How much venture funding did the seed round raise?')).toStrictEqual([]);
+  });
+});
+
+describe('corpusMentions', () => {
+  test.each([
+    ['Mistral', ['mistral'], true],
+    // One edit away from a word the corpus says: a typo or a transcription variant, not a new name.
+    ['Mistrall', ['mistrall'], true],
+    ['Latnt', ['latnt'], true],
+    // Compounds: side by side in the corpus ("Gen 4") or joined ("mini F2F" → "minif2f").
+    ['Gen-4', ['gen', '4'], true],
+    ['miniF2F', ['minif2f'], true],
+    ['Gen-5', ['gen', '5'], false],
+    ['Voxtral', ['voxtral'], false],
+    // Short words must match exactly: "Gen" is not "Geo".
+    ['Geo', ['geo'], false],
+  ])('%s → %s', (surface, words, expected) => {
+    expect(corpusMentions(vocabulary, { surface, words })).toBe(expected);
+  });
+});
+
+describe('boundedEditDistance', () => {
+  test('counts edits up to the limit and gives up past it', () => {
+    expect([
+      boundedEditDistance('latent', 'latent', 2),
+      boundedEditDistance('lean', 'latent', 2),
+      boundedEditDistance('mistral', 'misra', 2),
+      boundedEditDistance('kitten', 'sitting', 2),
+    ]).toStrictEqual([0, 3, 2, 3]);
+  });
+});
+
+describe('unmentionedTerms', () => {
+  test('names the terms the index never says, as written, once each', async () => {
+    const index = await createSampleIndex();
+    expect(
+      unmentionedTerms({ question: "What did Runway's founders say about Gen-4 on Moonlake? Did Runway ship?", index }),
+    ).toStrictEqual(['Runway', 'Gen-4']);
+  });
+
+  test('names the index does say, with a typo, are not reported', async () => {
+    const index = await createSampleIndex();
+    expect(unmentionedTerms({ question: 'What game did Moonlaek build for Fan-yun Sun?', index })).toStrictEqual([]);
+  });
+});
