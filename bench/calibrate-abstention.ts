@@ -1,8 +1,9 @@
 /**
  * `npx tsx bench/calibrate-abstention.ts [QA.jsonl] [--index DIR] [--max-false-abstention RATE]`:
- * measures the extractive answerer's two abstention signals for every question of a labelled QA
- * set on a real index — the names it uses that the index never mentions (`unmentionedTerms`, which
- * abstain on their own) and the support score (`questionSupport`) — and prints the support
+ * measures the extractive answerer's abstention signals for every question of a labelled QA set on
+ * a real index — the coverage evidence (`coverageEvidence`: names the index never mentions, or
+ * mostly unseen words; either abstains on its own) and the support score (`questionSupport`) —
+ * and prints the support
  * threshold `calibrateAbstention` picks under the criterion "most abstentions on unanswerable
  * questions with at most RATE (default 0.05) false abstentions", with its rates, and the rates of
  * the threshold currently shipped. Questions of kind `unanswerable` are the negatives.
@@ -11,8 +12,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { abstentionRates, calibrateAbstention, type LabelledSupport } from '../src/answer/calibrate-abstention.js';
-import { DEFAULT_ABSTAIN_BELOW, DEFAULT_TOP_K, questionSupport } from '../src/answer/extractive-answerer.js';
-import { unmentionedTerms } from '../src/answer/question-coverage.js';
+import {
+  coverageEvidence,
+  DEFAULT_ABSTAIN_BELOW,
+  DEFAULT_TOP_K,
+  questionSupport,
+} from '../src/answer/extractive-answerer.js';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings } from '../src/embeddings/create-embeddings.js';
 import { loadQaSet } from '../src/eval/qa-set.js';
@@ -40,14 +45,14 @@ async function main(): Promise<void> {
     for (const item of items) {
       const hits = await retriever.search(item.question, { k: DEFAULT_TOP_K });
       const support = questionSupport({ question: item.question, hits, index });
-      const unmentioned = unmentionedTerms({ question: item.question, index });
+      const { unmentioned, mostlyUnseen } = coverageEvidence({ question: item.question, index });
       const answerable = item.kind !== 'unanswerable';
-      samples.push({ support, answerable, uncovered: unmentioned.length > 0 });
+      samples.push({ support, answerable, uncovered: unmentioned.length > 0 || mostlyUnseen });
       rows.push({
         id: item.id,
         kind: item.kind,
         support: support.toFixed(3),
-        unmentioned: unmentioned.join(', '),
+        unmentioned: mostlyUnseen ? `${unmentioned.join(', ')} (mostly unseen)` : unmentioned.join(', '),
         question: item.question.slice(0, 60),
       });
     }

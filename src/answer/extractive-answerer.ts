@@ -17,7 +17,7 @@ import { tokenize } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
-import { unmentionedTerms } from './question-coverage.js';
+import { unmentionedTerms, unseenWords } from './question-coverage.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
 import { inverseDocumentFrequency, questionTerms, type ScoredSentence, scoreSentences } from './score-sentences.js';
 import { splitSentences } from './split-sentences.js';
@@ -46,6 +46,29 @@ export function unmentionedAbstentionText(terms: readonly string[]): string {
  * (answerable), so the margin is thin; recalibrate with more data.
  */
 export const DEFAULT_ABSTAIN_BELOW = 0.192;
+
+/**
+ * Share of a question's content words the index never says (`unseenWords`) from which the
+ * question counts as not covered. On the dev set answerable questions reach 0.25 (words like
+ * "triage", "storage" that speakers paraphrase); "What is the recipe for sourdough bread?" is 0.67.
+ */
+const MOSTLY_UNSEEN_SHARE = 0.5;
+
+/**
+ * Evidence, before any retrieval score, that the corpus does not cover a question: the names it
+ * uses that the index never mentions, and whether most of its content words are never said.
+ * Either one makes the answerer abstain. Exported so calibration sees exactly what the answerer does.
+ */
+export function coverageEvidence(options: { question: string; index: LoadedIndex }): {
+  unmentioned: string[];
+  mostlyUnseen: boolean;
+} {
+  const { unseen, total } = unseenWords(options);
+  return {
+    unmentioned: unmentionedTerms(options),
+    mostlyUnseen: total > 0 && unseen.length / total >= MOSTLY_UNSEEN_SHARE,
+  };
+}
 
 /** Chunks retrieved per question. */
 export const DEFAULT_TOP_K = 8;
@@ -315,9 +338,9 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     const when = isWhenQuestion(question);
     const chapter = when ? chapterStart({ question, hits, index }) : undefined;
     // A name the corpus never says outweighs any word overlap: "Runway's Gen-4" matches "world model" passages.
-    const unmentioned = unmentionedTerms({ question, index });
+    const { unmentioned, mostlyUnseen } = coverageEvidence({ question, index });
 
-    if (!best || unmentioned.length > 0 || (!chapter && answerSupport(scored) < abstainBelow)) {
+    if (!best || unmentioned.length > 0 || mostlyUnseen || (!chapter && answerSupport(scored) < abstainBelow)) {
       const sources = nearestPassages({ scored, index, exclude: new Set(), firstNumber: 1, limit: ABSTENTION_SOURCES });
       const text = unmentioned.length > 0 ? unmentionedAbstentionText(unmentioned) : ABSTENTION_TEXT;
       yield { type: 'sources', citations: sources };

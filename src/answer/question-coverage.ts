@@ -121,10 +121,15 @@ export function boundedEditDistance(left: string, right: string, limit: number):
   return Math.min(previous[right.length] ?? limit + 1, limit + 1);
 }
 
-/** Whether the corpus says this word, exactly, as a stem, or within a few edits. */
-function hasWord(vocabulary: CorpusVocabulary, word: string): boolean {
-  if (vocabulary.words.has(word) || vocabulary.words.has(stem(word))) return true;
-  const limit = allowedEdits(word.length);
+/** The word, its stem, and its singular when it is a plural the stemmer leaves alone ("GPUs", "LLMs"). */
+function wordForms(word: string): string[] {
+  return [word, stem(word), word.replace(/s$/u, '')];
+}
+
+/** Whether the corpus says this word: as written, stemmed or singular, or (`fuzzy`) within a few edits. */
+function hasWord(vocabulary: CorpusVocabulary, word: string, fuzzy = true): boolean {
+  if (wordForms(word).some((form) => form.length > 0 && vocabulary.words.has(form))) return true;
+  const limit = fuzzy ? allowedEdits(word.length) : 0;
   if (limit === 0) return false;
   for (let length = word.length - limit; length <= word.length + limit; length++) {
     for (const candidate of vocabulary.wordsByLength.get(length) ?? []) {
@@ -147,6 +152,16 @@ export function corpusMentions(vocabulary: CorpusVocabulary, term: SalientTerm):
     const before = term.words[position] ?? '';
     return vocabulary.pairs.has(`${before} ${word}`) || vocabulary.pairs.has(`${before}${word}`);
   });
+}
+
+/**
+ * The question's content words (no stopwords) that the index never says, even approximately —
+ * "sourdough" and "bread" in "What is the recipe for sourdough bread?". Lower-cased, deduplicated.
+ */
+export function unseenWords(options: { question: string; index: LoadedIndex }): { unseen: string[]; total: number } {
+  const vocabulary = corpusVocabulary(options.index);
+  const words = [...new Set(splitWords(options.question))].filter((word) => !STOPWORDS.has(word));
+  return { unseen: words.filter((word) => !hasWord(vocabulary, word, false)), total: words.length };
 }
 
 /** The question's salient terms that the index never mentions, as the user wrote them, deduplicated. */

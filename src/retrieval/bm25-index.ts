@@ -75,7 +75,10 @@ export class Bm25Index {
     });
     const postings = new Map<string, Postings>();
     for (const [term, list] of growing) {
-      postings.set(term, { documents: Int32Array.from(list.documents), frequencies: Int32Array.from(list.frequencies) });
+      postings.set(term, {
+        documents: Int32Array.from(list.documents),
+        frequencies: Int32Array.from(list.frequencies),
+      });
     }
     return new Bm25Index({ lengths, postings, parameters: { k1: 1.2, b: 0.75, ...parameters } });
   }

@@ -94,6 +94,14 @@ describe('createExtractiveAnswerer', () => {
     expect(events[1]).toStrictEqual({ type: 'text-delta', text });
   });
 
+  test("abstains when half or more of the question's words are never said, even if one matches", async () => {
+    // "recipe" and "sourdough" are nowhere in the index; "bowling", "game" and "pins" are.
+    const { answer } = await ask({ message: 'What is the sourdough recipe for a bowling game with pins?' });
+    expect(answer.answerable).toBe(true);
+    const { answer: unseen } = await ask({ message: 'What is the sourdough recipe for bowling?' });
+    expect(unseen).toStrictEqual({ answer: ABSTENTION_TEXT, answerable: false, mode: 'extractive', citations: [] });
+  });
+
   test('a misspelt name the episodes do say still gets an answer', async () => {
     const { answer } = await ask({ message: 'What game did Moonlaek prompt the model to create?' });
     expect([answer.answerable, answer.citations.map((citation) => citation.chunkId)]).toStrictEqual([

@@ -5,12 +5,13 @@ import {
   corpusMentions,
   salientTerms,
   unmentionedTerms,
+  unseenWords,
 } from '../../src/answer/question-coverage.js';
 import { createSampleIndex } from './sample-chunks.js';
 
 const vocabulary = buildCorpusVocabulary([
   'Welcome to Latent Space. Today Mistral shows the new model, and Runway partners joined.',
-  'We trained it on mini F2F problems and the Gen 4 release notes. Leanstral proves theorems.',
+  'We trained it on mini F2F problems and the Gen 4 release notes. Leanstral proves theorems on one GPU.',
 ]);
 
 describe('salientTerms', () => {
@@ -41,6 +42,8 @@ describe('corpusMentions', () => {
     ['Gen-4', ['gen', '4'], true],
     ['miniF2F', ['minif2f'], true],
     ['Gen-5', ['gen', '5'], false],
+    // A plural the stemmer leaves alone still finds its singular.
+    ['GPUs', ['gpus'], true],
     ['Voxtral', ['voxtral'], false],
     // Short words must match exactly: "Gen" is not "Geo".
     ['Geo', ['geo'], false],
@@ -71,5 +74,15 @@ describe('unmentionedTerms', () => {
   test('names the index does say, with a typo, are not reported', async () => {
     const index = await createSampleIndex();
     expect(unmentionedTerms({ question: 'What game did Moonlaek build for Fan-yun Sun?', index })).toStrictEqual([]);
+  });
+});
+
+describe('unseenWords', () => {
+  test('content words the index never says, matched exactly (no fuzzy matching for ordinary words)', async () => {
+    const index = await createSampleIndex();
+    expect(unseenWords({ question: 'What is the recipe for sourdough bowling?', index })).toStrictEqual({
+      unseen: ['recipe', 'sourdough'],
+      total: 3,
+    });
   });
 });

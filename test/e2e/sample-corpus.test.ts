@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ABSTENTION_TEXT } from '../../src/answer/extractive-answerer.js';
 import { type RunningPodcite, startPodcite } from '../../src/cli/start-podcite.js';
 import { loadConfig } from '../../src/config.js';
 import type { ChatAnswer, Citation, SearchResult } from '../../src/domain.js';
@@ -177,9 +176,9 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
       timestampLabel: null,
       approximate: expect.any(Boolean),
       url: null,
-      quote: WIN_RATE_SENTENCE,
+      quote: expect.stringContaining(WIN_RATE_SENTENCE),
     });
-    expect(body.answer).toContain(`"${WIN_RATE_SENTENCE}" [${winRate?.n}]`);
+    expect(body.answer).toContain(`"${winRate?.quote}" [${winRate?.n}]`);
     expect(body.citations.map((citation) => citation.n)).toStrictEqual(
       body.citations.map((_citation, position) => position + 1),
     );
@@ -201,10 +200,11 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
       timestampLabel: '01:12',
       approximate: false,
       url: null,
-      quote: 'I should give a lot of credit to my co-founder, Sharon.',
+      // The quote opens with the turn (hence 01:12); how much of the turn it takes in is the answerer's choice.
+      quote: expect.stringMatching(/^I should give a lot of credit to my co-founder, Sharon\./u),
     });
     expect(sharon?.end).toBeGreaterThanOrEqual(72);
-    expect(body.answer).toContain(`"I should give a lot of credit to my co-founder, Sharon." [${sharon?.n}]`);
+    expect(body.answer).toContain(`Fan-yun Sun said: "${sharon?.quote}" [${sharon?.n}]`);
   });
 
   test('the same answer streams over SSE: sources, then text deltas, then end with the JSON body', async () => {
@@ -254,6 +254,12 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
 
   test('a question the corpus does not cover is answered as unanswerable', async () => {
     const body = await ask('What is the recipe for sourdough bread?');
-    expect(body).toStrictEqual({ answer: ABSTENTION_TEXT, answerable: false, mode: 'extractive', citations: [] });
+    // The wording of the abstention is the answerer's to choose; that it says so, and cites nothing, is the contract.
+    expect(body).toStrictEqual({
+      answer: expect.stringContaining("can't answer"),
+      answerable: false,
+      mode: 'extractive',
+      citations: [],
+    });
   });
 });
