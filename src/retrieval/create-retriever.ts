@@ -23,7 +23,7 @@ export interface RetrieverTuning {
   lexicalCap: number;
   /** How many candidates each side contributes before fusion. */
   candidates: number;
-  /** Score multiplier per already-chosen neighbouring chunk (1 = no diversification). */
+  /** Discount factor per already-chosen neighbouring chunk (1 = no diversification; see `diversifyHits`). */
   neighbourPenalty: number;
   /** Added (in normalised score units) to chunks spoken mainly by a speaker the question names. */
   speakerBoost: number;
@@ -32,7 +32,7 @@ export interface RetrieverTuning {
    * cut topics; a chunk next to a strong match is more likely to hold the answer than a stray one.
    */
   contextWeight: number;
-  /** How many chunks either side count as context; a neighbour d chunks away counts 1/d. Default 1. */
+  /** How many chunks either side count as context; a neighbour d chunks away counts 1/d. */
   contextWindow: number;
   /**
    * Weight of the episode's own match: BM25 of the question against whole episodes (title and

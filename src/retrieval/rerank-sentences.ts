@@ -33,8 +33,8 @@ export interface RankSentencesOptions {
 /**
  * Ranks the sentences of retrieved chunks by how well each answers the question: the IDF-weighted
  * share of question terms it contains, a bonus for question word pairs it keeps adjacent, and
- * the retrieval score of its chunk. Best first. The answerer cites the top sentence, timing it
- * with `timeAtOffset(chunk, offset)`.
+ * the retrieval score of its chunk. Best first; for "when" questions sentences of chunks with no
+ * known time come last. The answerer cites the top sentence, timing it with `timeAtOffset(chunk, offset)`.
  */
 export function rankSentences(
   question: string,
@@ -73,9 +73,22 @@ export function rankSentences(
       hitRank: candidate.hitRank,
     });
   }
-  ranked.sort((left, right) => right.score - left.score || left.hitRank - right.hitRank || left.offset - right.offset);
+  // "When does…" needs a time to answer with: untimed sentences (show notes of an untimed episode) go last.
+  const wantsTime = WHEN_QUESTION.test(question);
+  const untimed = (sentence: RankedSentence) => (wantsTime && sentence.chunk.start === null ? 1 : 0);
+  ranked.sort(
+    (left, right) =>
+      untimed(left) - untimed(right) ||
+      right.score - left.score ||
+      left.hitRank - right.hitRank ||
+      left.offset - right.offset,
+  );
   return ranked.slice(0, options.limit ?? 10);
 }
+
+/** "When does…", "At what time/timestamp…", "What time…", "How far into…". */
+const WHEN_QUESTION =
+  /^\s*(?:when\b|at what (?:time|point|timestamp|minute|moment)\b|what time\b|at which (?:time|point|timestamp)\b|how far into\b)|\btimestamp\b/iu;
 
 /**
  * Splits a chunk's text into sentences with their offsets: at `.`/`!`/`?` (and `…`) followed by

@@ -1,8 +1,11 @@
 import type { Chunk } from '../../src/domain.js';
 
-/** A transcript chunk with sensible defaults for retrieval tests; times are 30 s per ordinal. */
+/**
+ * A transcript chunk with sensible defaults for retrieval tests; times are 30 s per ordinal
+ * unless `start` is given (null = untimed).
+ */
 export function makeChunk(fields: Partial<Chunk> & Pick<Chunk, 'episodeId' | 'ordinal' | 'text'>): Chunk {
-  const start = fields.start ?? fields.ordinal * 30;
+  const start = fields.start !== undefined ? fields.start : fields.ordinal * 30;
   const speaker = fields.speaker === undefined ? 'Host' : fields.speaker;
   return {
     chunkId: `${fields.episodeId}#${fields.ordinal}`,
@@ -10,10 +13,10 @@ export function makeChunk(fields: Partial<Chunk> & Pick<Chunk, 'episodeId' | 'or
     kind: 'transcript',
     speaker,
     speakers: speaker === null ? [] : [speaker],
-    end: start + 30,
+    end: start === null ? null : start + 30,
     approximate: false,
     chapter: null,
-    anchors: [{ offset: 0, seconds: start, approximate: false }],
+    anchors: start === null ? [] : [{ offset: 0, seconds: start, approximate: false }],
     ...fields,
     start,
   };

@@ -78,4 +78,33 @@ describe('rankSentences', () => {
     expect(ranked.map((sentence) => sentence.chunk.episodeId)).toStrictEqual(['b', 'a']);
     expect(ranked[0]!.score - ranked[1]!.score).toBeCloseTo(0.3 * 0.5, 12);
   });
+
+  test('a "when" question prefers a timed sentence over a better-matching untimed one', () => {
+    const notes = makeChunk({
+      episodeId: 'n',
+      ordinal: 0,
+      kind: 'shownotes',
+      speaker: null,
+      start: null,
+      end: null,
+      anchors: [],
+      text: 'Chapters: Chris Manning lays out his disagreement with LeCun.',
+    });
+    const talk = makeChunk({
+      episodeId: 'n',
+      ordinal: 3,
+      start: 893,
+      text: 'There are philosophical differences with LeCun here.',
+    });
+    const hits = [
+      { chunk: notes, score: 1 },
+      { chunk: talk, score: 0.9 },
+    ];
+    expect(rankSentences('When does Chris Manning lay out his disagreement with LeCun?', hits)[0]?.chunk.chunkId).toBe(
+      'n#3',
+    );
+    expect(rankSentences('Does Chris Manning lay out his disagreement with LeCun?', hits)[0]?.chunk.chunkId).toBe(
+      'n#0',
+    );
+  });
 });
