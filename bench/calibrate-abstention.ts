@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   });
   const maxFalseAbstentionRate = Number(values['max-false-abstention']);
   const config = loadConfig();
-  const qaPath = path.resolve(positionals[0] ?? path.resolve(repositoryRoot, '../shared/eval-dev.jsonl'));
+  const qaPath = path.resolve(positionals[0] ?? path.resolve(repositoryRoot, 'eval/latent-space-dev.jsonl'));
   const items = await loadQaSet(qaPath);
   const embeddings = createEmbeddings(config);
   try {

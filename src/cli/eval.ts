@@ -19,8 +19,8 @@ import { type AnswererUnderTest, runEval } from '../eval/run-eval.js';
 import { ensureIndex } from '../store/ensure-index.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The Latent Space dev set shared beside the repository. */
-export const DEFAULT_QA_SET = path.resolve(repositoryRoot, '../shared/eval-dev.jsonl');
+/** The Latent Space dev set (a copy of the team's shared `eval-dev.jsonl`, kept in the repository so a fresh clone can run it). */
+export const DEFAULT_QA_SET = path.resolve(repositoryRoot, 'eval/latent-space-dev.jsonl');
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
