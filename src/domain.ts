@@ -87,7 +87,7 @@ export const chunkSchema = z.object({
   speakers: z.array(z.string()),
   /** The text, verbatim from the transcript; for grouped short turns each turn is prefixed `Speaker: `. */
   text: z.string(),
-  /** Seconds; null only for show-notes chunks of an episode with no known times. */
+  /** Seconds; null for show-notes prose (it has no moment in the audio) and for untimed episodes. */
   start: z.number().nullable(),
   end: z.number().nullable(),
   /** True when `start` was estimated rather than read. */
