@@ -24,8 +24,9 @@ import {
 
 const VECTOR_TITLE = 'Vector Search in Practice — with Ada Byron';
 const AGENTS_TITLE = 'Evaluating Agents: Lessons from Production';
+// The extractive answerer carries a short quote on into the speaker's next sentence.
 const HYBRID_QUOTE =
-  'Hybrid retrieval wins because keyword search catches the exact product names that vector search blurs together.';
+  'Hybrid retrieval wins because keyword search catches the exact product names that vector search blurs together. We run both and fuse the scores before anything reaches the model.';
 const HYBRID_ANSWER = `Ada Byron said: "${HYBRID_QUOTE}" [1]`;
 const KEYWORD_QUESTION = 'What did they say about keyword search and vector search?';
 
