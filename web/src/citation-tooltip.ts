@@ -4,7 +4,7 @@
  */
 import type { Citation } from '../../src/domain.js';
 import { element, requiredElement } from './dom.js';
-import { timeLabel } from './format-reference.js';
+import { speakerLabel, timeLabel } from './format-reference.js';
 
 export interface CitationTooltip {
   /** Wires a chip: hover or focus shows the card for `citation`, leaving or Escape hides it. */
@@ -24,7 +24,7 @@ export function createCitationTooltip(): CitationTooltip {
       element('p', { className: 'tooltip-quote', text: `“${citation.quote}”` }),
       element('p', {
         className: 'tooltip-meta',
-        text: [citation.speaker ?? 'Unknown speaker', timeLabel(citation)].join(' · '),
+        text: [speakerLabel(citation), timeLabel(citation)].join(' · '),
       }),
       element('p', { className: 'tooltip-episode', text: citation.episodeTitle }),
     );

@@ -7,6 +7,15 @@ export function timeLabel(citation: Pick<Citation, 'timestampLabel' | 'approxima
   return citation.approximate ? `≈ ${citation.timestampLabel}` : citation.timestampLabel;
 }
 
+/**
+ * Who a citation is from: the speaker, or "Show notes" for a passage with neither speaker nor time
+ * (episode descriptions are not said at a moment of the audio).
+ */
+export function speakerLabel(citation: Pick<Citation, 'speaker' | 'timestampLabel'>): string {
+  if (citation.speaker) return citation.speaker;
+  return citation.timestampLabel === null ? 'Show notes' : 'Unknown speaker';
+}
+
 /** `Episode — Speaker — h:mm:ss — "quote"`; the speaker part is left out when unknown. */
 export function formatReference(citation: Citation): string {
   const parts = [citation.episodeTitle];

@@ -6,7 +6,7 @@
 import type { Citation } from '../../src/domain.js';
 import { copyText } from './copy-text.js';
 import { element } from './dom.js';
-import { formatReference, timeLabel } from './format-reference.js';
+import { formatReference, speakerLabel, timeLabel } from './format-reference.js';
 
 export interface SourceCardOptions {
   citation: Citation;
@@ -29,7 +29,7 @@ export function renderSourceCard(options: SourceCardOptions): HTMLLIElement {
   const meta = element('p', {
     className: 'source-meta',
     children: [
-      element('span', { className: 'source-speaker', text: citation.speaker ?? 'Unknown speaker' }),
+      element('span', { className: 'source-speaker', text: speakerLabel(citation) }),
       element('span', {
         className: 'source-time',
         text: timeLabel(citation),

@@ -1,5 +1,10 @@
 import { expect, test } from 'vitest';
-import { formatAnswerForClipboard, formatReference, timeLabel } from '../../../web/src/format-reference.js';
+import {
+  formatAnswerForClipboard,
+  formatReference,
+  speakerLabel,
+  timeLabel,
+} from '../../../web/src/format-reference.js';
 import { fakeCitation } from '../../support/fake-answerer.js';
 
 test.each([
@@ -25,4 +30,12 @@ test('a copied answer lists its references after it', () => {
     'Answer [1] [2]\n\nSources:\n[1] Episode One — Alice — 01:05 — "Vector search is only half of retrieval."\n[2] Episode One — Bob — 1:00:00 — "Q."',
   );
   expect(formatAnswerForClipboard('No sources', [])).toBe('No sources');
+});
+
+test.each([
+  [{ speaker: 'Ada Byron', timestampLabel: '12:34' }, 'Ada Byron'],
+  [{ speaker: null, timestampLabel: null }, 'Show notes'],
+  [{ speaker: null, timestampLabel: '01:00' }, 'Unknown speaker'],
+])('speakerLabel(%o) is %s', (citation, expected) => {
+  expect(speakerLabel(citation)).toBe(expected);
 });
