@@ -65,6 +65,7 @@ export async function buildStandInIndex(options: { corpus: CorpusName; indexDir:
     warmUpSeconds: 0,
     embedSeconds: 0,
     totalSeconds,
+    cpuSeconds: 0,
   };
 }
 
@@ -87,6 +88,8 @@ export interface IngestRun {
   embedSeconds: number;
   /** The whole `ingestPaths` call: parse, prepare, embed, write. */
   totalSeconds: number;
+  /** CPU seconds of this process (all threads, workers included) during `ingestPaths`; 0 when not measured. */
+  cpuSeconds: number;
 }
 
 /**
@@ -127,6 +130,7 @@ export async function measureIngest(options: {
       }
     };
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const report: IngestReport = await ingestPaths({
       paths: [CORPUS_PATHS[corpus]],
       indexDir,
@@ -135,6 +139,7 @@ export async function measureIngest(options: {
       onProgress,
     });
     const totalSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const failed = report.files.filter((file) => file.status === 'failed');
     if (failed.length > 0) {
       process.stderr.write(
@@ -149,6 +154,7 @@ export async function measureIngest(options: {
       warmUpSeconds,
       embedSeconds: embedStarted !== undefined && embedEnded !== undefined ? (embedEnded - embedStarted) / 1000 : 0,
       totalSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
     };
   } finally {
     await embeddings.close();
@@ -169,6 +175,8 @@ function runRow(run: IngestRun): Record<string, string | number> {
     'total s': run.totalSeconds.toFixed(1),
     'chunks/s (embed)': rate(run.embedded, run.embedSeconds).toFixed(1),
     'chunks/s (total)': rate(run.chunks, run.totalSeconds).toFixed(1),
+    'CPU s': run.cpuSeconds.toFixed(1),
+    'chunks per CPU s': rate(run.chunks, run.cpuSeconds).toFixed(1),
   };
 }
 
