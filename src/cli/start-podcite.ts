@@ -1,5 +1,6 @@
 import { createAnswerer } from '../answer/create-answerer.js';
 import { loadPrompts } from '../answer/load-prompts.js';
+import { prepareAnswerTables } from '../answer/prepare-answer-tables.js';
 import type { Config } from '../config.js';
 import type { Answerer } from '../domain.js';
 import { createEmbeddings } from '../embeddings/create-embeddings.js';
@@ -59,6 +60,9 @@ export async function startPodcite(
     await embeddings.close().catch(() => undefined);
     throw error;
   }
+  // Once listening (so /api/health answers at once), build the answerer's per-index tables so the
+  // first question does not pay for them.
+  setImmediate(() => prepareAnswerTables(index));
   log(
     `podcite: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks, ` +
       `${answerer.mode} answers${config.apiToken ? ', API token required' : ''}.`,
