@@ -2,6 +2,7 @@
  * The only reader of `process.env`. Values are trimmed; an empty value counts as unset.
  * Errors name the variable and say how to fix it.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PodciteError } from './errors.js';
@@ -98,8 +99,20 @@ export interface Config {
   rateLimitPerMinute: number;
 }
 
-/** Reads configuration from an environment (default `process.env`). Throws `PodciteError('config')` on bad values. */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Reads configuration from an environment (default `process.env`, after loading a `.env` file from
+ * the working directory when there is one — variables already set win over the file).
+ * Throws `PodciteError('config')` on bad values.
+ */
+export function loadConfig(environment?: NodeJS.ProcessEnv): Config {
+  if (environment === undefined) {
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    return readConfig(process.env);
+  }
+  return readConfig(environment);
+}
+
+function readConfig(environment: NodeJS.ProcessEnv): Config {
   const cleaned: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
     const value = environment[key]?.trim();

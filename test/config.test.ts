@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { PodciteError } from '../src/errors.js';
+
+const run = promisify(execFile);
+const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
+// The child runs in a temporary folder, where the bare name `tsx` would not resolve.
+const tsxLoader = pathToFileURL(path.join(repositoryRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+
+describe('loadConfig', () => {
+  test('defaults: offline, extractive, loopback on 3000', () => {
+    const config = loadConfig({});
+    expect({
+      port: config.port,
+      host: config.host,
+      indexDir: config.indexDir,
+      embeddings: config.embeddings,
+      llm: config.llm,
+      apiToken: config.apiToken,
+      corsOrigins: config.corsOrigins,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+    }).toStrictEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      indexDir: path.resolve('.podcite/index'),
+      embeddings: 'local',
+      llm: undefined,
+      apiToken: undefined,
+      corsOrigins: [],
+      rateLimitPerMinute: 120,
+    });
+  });
+
+  test('values are trimmed and an empty value counts as unset', () => {
+    const config = loadConfig({ PORT: ' 8080 ', API_TOKEN: '   ', OPENAI_API_KEY: '' });
+    expect([config.port, config.apiToken, config.llm]).toStrictEqual([8080, undefined, undefined]);
+  });
+
+  test('a base URL alone turns on LLM answers (local servers need no key)', () => {
+    const config = loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', CHAT_MODEL: 'llama3.2' });
+    expect(config.llm).toStrictEqual({
+      apiKey: 'not-needed',
+      baseURL: 'http://127.0.0.1:11434/v1',
+      chatModel: 'llama3.2',
+      timeoutMs: 30_000,
+    });
+  });
+
+  test('CORS_ORIGINS is a comma-separated list', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example,' }).corsOrigins).toStrictEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+  });
+
+  test.each([
+    [{ PORT: 'eighty' }, 'PORT must be an integer 0..65535 (got "eighty")'],
+    [{ EMBEDDINGS: 'bert' }, 'EMBEDDINGS must be "local" (offline, default) or "openai"'],
+    [{ OPENAI_BASE_URL: 'localhost' }, 'OPENAI_BASE_URL must be a URL'],
+    [{ EMBEDDINGS: 'openai' }, 'EMBEDDINGS=openai needs OPENAI_API_KEY'],
+    [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE must be 0 (off) or a positive integer'],
+  ])('%o is refused with a message naming the variable', (environment, message) => {
+    let caught: unknown;
+    try {
+      loadConfig(environment);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(PodciteError);
+    expect((caught as PodciteError).code).toBe('config');
+    expect((caught as PodciteError).message).toContain(message);
+  });
+
+  test('reads a .env file in the working directory; variables already set win', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'podcite-config-'));
+    try {
+      await writeFile(path.join(directory, '.env'), 'PORT=4123\nAPI_TOKEN=from-file\nCHAT_MODEL=from-file\n');
+      const script = `import { loadConfig } from ${JSON.stringify(path.join(repositoryRoot, 'src/config.ts'))};
+const config = loadConfig();
+console.log(JSON.stringify([config.port, config.apiToken, config.llm?.chatModel ?? null]));`;
+      const { stdout } = await run(process.execPath, ['--import', tsxLoader, '--input-type=module', '-e', script], {
+        cwd: directory,
+        env: { PATH: process.env.PATH, API_TOKEN: 'from-environment', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' },
+      });
+      expect(JSON.parse(stdout)).toStrictEqual([4123, 'from-environment', 'from-file']);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
