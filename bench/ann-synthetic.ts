@@ -8,7 +8,7 @@
  * Usage: tsx bench/ann-synthetic.ts [--count 100000] [--dimension 512] [--queries 200]
  */
 import hnswlib from 'hnswlib-node';
-import { percentile, printTable } from './bench-util.js';
+import { exactTopK, percentile, printTable } from './bench-util.js';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -56,20 +56,16 @@ function makeVectors(options: { count: number; dimension: number; clusters: numb
   });
 }
 
-function exactTopK(vectors: Float32Array[], query: Float32Array, k: number): number[] {
-  const best: Array<{ index: number; score: number }> = [];
-  vectors.forEach((vector, index) => {
-    let dot = 0;
-    for (let i = 0; i < vector.length; i++) dot += (vector[i] ?? 0) * (query[i] ?? 0);
-    if (best.length < k) {
-      best.push({ index, score: dot });
-      best.sort((a, b) => b.score - a.score);
-    } else if (dot > best[k - 1]!.score) {
-      best[k - 1] = { index, score: dot };
-      best.sort((a, b) => b.score - a.score);
-    }
-  });
-  return best.map((entry) => entry.index);
+/** Prints one table row per ef: recall@10 and search latency. */
+export function printAnnRows(rows: AnnScaleResult['rows']): void {
+  printTable(
+    rows.map((row) => ({
+      ef: row.ef,
+      'recall@10': row.recallAt10.toFixed(3),
+      'p50 ms': row.p50Ms.toFixed(3),
+      'p99 ms': row.p99Ms.toFixed(3),
+    })),
+  );
 }
 
 export function runAnnScale(options: {
@@ -93,7 +89,7 @@ export function runAnnScale(options: {
   });
   const buildSeconds = (performance.now() - buildStart) / 1000;
   const rssMegabytesAfterBuild = process.memoryUsage().rss / 2 ** 20;
-  const truth = queries.map((query) => exactTopK(vectors, query, 10));
+  const truth = queries.map((query) => exactTopK({ count, vectorAt: (label) => vectors[label]!, query, k: 10 }));
   const rows = options.efValues.map((ef) => {
     index.setEf(ef);
     const latencies: number[] = [];
@@ -131,12 +127,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `HNSW ${result.count} x ${result.dimension}: build ${result.buildSeconds.toFixed(1)} s, RSS ${result.rssMegabytesAfterBuild.toFixed(0)} MB`,
   );
-  printTable(
-    result.rows.map((row) => ({
-      ef: row.ef,
-      'recall@10': row.recallAt10.toFixed(3),
-      'p50 ms': row.p50Ms.toFixed(3),
-      'p99 ms': row.p99Ms.toFixed(3),
-    })),
-  );
+  printAnnRows(result.rows);
 }

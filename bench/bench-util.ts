@@ -18,3 +18,30 @@ export function printTable(rows: Array<Record<string, string | number>>): void {
   console.log(line(headers));
   for (const row of rows) console.log(line(headers.map((header) => String(row[header]))));
 }
+
+/**
+ * Exact (brute-force) top-k by dot product — cosine for unit vectors — the ground truth ANN
+ * recall is measured against. `vectorAt(label)` gives vector `label` of `count`.
+ */
+export function exactTopK(options: {
+  count: number;
+  vectorAt: (label: number) => ArrayLike<number>;
+  query: ArrayLike<number>;
+  k: number;
+}): number[] {
+  const { count, vectorAt, query, k } = options;
+  const best: Array<{ label: number; score: number }> = [];
+  for (let label = 0; label < count; label++) {
+    const vector = vectorAt(label);
+    let dot = 0;
+    for (let index = 0; index < vector.length; index++) dot += (vector[index] ?? 0) * (query[index] ?? 0);
+    if (best.length < k) {
+      best.push({ label, score: dot });
+      best.sort((a, b) => b.score - a.score);
+    } else if (dot > best[k - 1]!.score) {
+      best[k - 1] = { label, score: dot };
+      best.sort((a, b) => b.score - a.score);
+    }
+  }
+  return best.map((entry) => entry.label);
+}

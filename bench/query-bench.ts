@@ -19,7 +19,7 @@ import { startServer } from '../src/http/start-server.js';
 import { createRetriever } from '../src/retrieval/create-retriever.js';
 import { loadIndex, readIndexFiles } from '../src/store/load-index.js';
 import type { LoadedIndex } from '../src/store/loaded-index.js';
-import { percentile, printTable } from './bench-util.js';
+import { exactTopK, percentile, printTable } from './bench-util.js';
 import type { CorpusName } from './ingest-bench.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,25 +111,6 @@ function milliseconds(value: number): string {
   return Number.isFinite(value) ? value.toFixed(1) : '–';
 }
 
-function cosineTopK(options: { matrix: Float32Array; dimension: number; query: Float32Array; k: number }): number[] {
-  const { matrix, dimension, query, k } = options;
-  const count = matrix.length / dimension;
-  const best: Array<{ label: number; score: number }> = [];
-  for (let label = 0; label < count; label++) {
-    const base = label * dimension;
-    let dot = 0;
-    for (let index = 0; index < dimension; index++) dot += matrix[base + index]! * query[index]!;
-    if (best.length < k) {
-      best.push({ label, score: dot });
-      best.sort((a, b) => b.score - a.score);
-    } else if (dot > best[k - 1]!.score) {
-      best[k - 1] = { label, score: dot };
-      best.sort((a, b) => b.score - a.score);
-    }
-  }
-  return best.map((entry) => entry.label);
-}
-
 function unit(vector: ArrayLike<number>): Float32Array {
   const copy = Float32Array.from(vector);
   let norm = 0;
@@ -166,7 +147,12 @@ export async function measureAnn(options: {
   const exactTimes: number[] = [];
   const truth = queries.map((query) => {
     const started = performance.now();
-    const labels = cosineTopK({ matrix, dimension, query, k: 10 });
+    const labels = exactTopK({
+      count,
+      vectorAt: (label) => matrix.subarray(label * dimension, (label + 1) * dimension),
+      query,
+      k: 10,
+    });
     exactTimes.push(performance.now() - started);
     return new Set(labels);
   });

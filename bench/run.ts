@@ -19,7 +19,7 @@
  * --queries   query vectors for the scale section (default 200).
  */
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
-import { runAnnScale } from './ann-synthetic.js';
+import { printAnnRows, runAnnScale } from './ann-synthetic.js';
 import { printTable } from './bench-util.js';
 import {
   buildStandInIndex,
@@ -156,14 +156,7 @@ function runScale(options: Arguments): TargetCheck[] {
         `(${(count / result.buildSeconds).toFixed(0)} inserts/s), RSS ${rssBefore.toFixed(0)} → ${result.rssMegabytesAfterBuild.toFixed(0)} MB ` +
         `(${(result.rssMegabytesAfterBuild - rssBefore).toFixed(0)} MB for vectors + index)`,
     );
-    printTable(
-      result.rows.map((row) => ({
-        ef: row.ef,
-        'recall@10': row.recallAt10.toFixed(3),
-        'p50 ms': row.p50Ms.toFixed(3),
-        'p99 ms': row.p99Ms.toFixed(3),
-      })),
-    );
+    printAnnRows(result.rows);
     return { ...result, rssBefore };
   });
 
