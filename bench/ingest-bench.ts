@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type IngestProgress, type IngestReport, ingestPaths } from '../ingest/ingest-paths.js';
 import { loadConfig } from '../src/config.js';
-import { createEmbeddings, ingestWorkerCount } from '../src/embeddings/create-embeddings.js';
+import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
 import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
 import { USE_LITE_DIMENSION } from '../src/embeddings/use-lite-model.js';
 import { HashingEmbeddings } from '../test/support/hashing-embeddings.js';
@@ -207,7 +207,7 @@ export async function runIngestBench(options: {
   }
 
   if (options.corpus === 'practical-ai') {
-    const workers = ingestWorkerCount();
+    const workers = embeddingWorkerCount();
     const indexDir = options.indexDir ?? defaultIndexDir('practical-ai');
     console.log(`\nPractical AI, ${workers} worker(s), into ${indexDir} (long: tens of minutes on 2 cores)…`);
     const run = await measureIngest({ corpus: 'practical-ai', workers, indexDir, verbose: true });

@@ -10,7 +10,7 @@ import { createAnswerer } from '../src/answer/create-answerer.js';
 import { loadPrompts } from '../src/answer/load-prompts.js';
 import { loadConfig } from '../src/config.js';
 import type { Retriever } from '../src/domain.js';
-import { createEmbeddings } from '../src/embeddings/create-embeddings.js';
+import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
 import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
 import { loadQaSet } from '../src/eval/qa-set.js';
 import { createApp } from '../src/http/create-app.js';
@@ -76,11 +76,13 @@ export async function startBenchServer(options: { indexDir: string }): Promise<B
     HOST: '127.0.0.1',
     PORT: '0',
   });
-  const embeddings = createEmbeddings(config);
+  // As the server runs them (embedding workers), but with the question cache off: the rounds repeat
+  // questions, and these figures are meant to be the cost of a new one.
+  const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount(), queryCacheSize: 0 });
   const index = await loadIndex({ dir: config.indexDir, embeddings });
   const retriever = createRetriever({ index, embeddings });
   const answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
-  await embeddings.embedQuery('warm up');
+  await embeddings.warmUp();
   let errors = 0;
   const log = (message: string) => {
     errors++;

@@ -23,8 +23,8 @@ import { printAnnRows, runAnnScale } from './ann-synthetic.js';
 import { printTable } from './bench-util.js';
 import {
   buildStandInIndex,
-  type CorpusName,
   CORPUS_PATHS,
+  type CorpusName,
   defaultIndexDir,
   hasIndex,
   measureIngest,

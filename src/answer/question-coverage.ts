@@ -5,7 +5,7 @@
  * words are said somewhere in any long corpus), and lookups forgive small spelling and transcription
  * differences ("Lean Space" / "Latent Space", "Mistrals" / "Mistral") so a typo is not a refusal.
  */
-import { splitWords, STOPWORDS, stem } from '../retrieval/tokenize.js';
+import { STOPWORDS, splitWords, stem } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { embeddingText } from '../util/chunk-text.js';
 

@@ -3,7 +3,7 @@ import { loadPrompts } from '../answer/load-prompts.js';
 import { prepareAnswerTables } from '../answer/prepare-answer-tables.js';
 import type { Config } from '../config.js';
 import type { Answerer } from '../domain.js';
-import { createEmbeddings } from '../embeddings/create-embeddings.js';
+import { createEmbeddings, embeddingWorkerCount } from '../embeddings/create-embeddings.js';
 import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
@@ -39,7 +39,9 @@ export async function startPodcite(
   options: { log?: ((message: string) => void) | undefined } = {},
 ): Promise<RunningPodcite> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-  const embeddings = createEmbeddings(config);
+  // Questions are embedded in worker threads, batched when they arrive together: the event loop
+  // stays free for HTTP and BM25, and both cores embed under load.
+  const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount() });
   let running: RunningServer;
   let index: LoadedIndex;
   let answerer: Answerer;
@@ -49,7 +51,7 @@ export async function startPodcite(
     answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
     // Load the embedding model in the background while the server starts listening, so neither
     // /api/health nor (mostly) the first question waits for it; a failure shows on the first query too.
-    embeddings.embedQuery('warm up').catch((error: unknown) => {
+    embeddings.warmUp().catch((error: unknown) => {
       log(`podcite: embedding model failed to load: ${error instanceof Error ? error.message : String(error)}`);
     });
     const tracker = new InFlightTracker();

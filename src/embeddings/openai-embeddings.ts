@@ -25,10 +25,17 @@ export class OpenAIEmbeddings extends PodciteEmbeddings {
   /**
    * @param options.baseURL OpenAI-compatible endpoint ending in `/v1`; OpenAI's when unset.
    * @param options.timeoutMs per-request timeout (default 60 000).
+   * @param options.queryCacheSize question vectors to remember (repeats cost no request; 0 turns it off).
    */
-  constructor(options: { apiKey: string; baseURL?: string | undefined; model: string; timeoutMs?: number }) {
+  constructor(options: {
+    apiKey: string;
+    baseURL?: string | undefined;
+    model: string;
+    timeoutMs?: number;
+    queryCacheSize?: number | undefined;
+  }) {
     // Four requests in flight at most; the SDK retries transient failures itself, LangChain's caller must not repeat them.
-    super({ maxConcurrency: 4, maxRetries: 0 });
+    super({ maxConcurrency: 4, maxRetries: 0, queryCacheSize: options.queryCacheSize });
     this.model = options.model;
     this.id = `openai:${options.model}`;
     this.client = new OpenAI({
@@ -53,9 +60,11 @@ export class OpenAIEmbeddings extends PodciteEmbeddings {
     return (await Promise.all(batches)).flat();
   }
 
-  override async embedQuery(document: string): Promise<number[]> {
-    const [vector] = await this.request([document]);
-    return vector!;
+  override embedQuery(document: string): Promise<number[]> {
+    return this.cachedQuery(document, async (text) => {
+      const [vector] = await this.request([text]);
+      return vector!;
+    });
   }
 
   private async request(input: string[]): Promise<number[][]> {

@@ -1,4 +1,8 @@
-import { Embeddings } from '@langchain/core/embeddings';
+import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
+import { LruCache } from '../util/lru-cache.js';
+
+/** Question vectors kept per embedder (512 floats each: ~4 MB at most as JS arrays). */
+export const QUERY_CACHE_SIZE = 1000;
 
 /**
  * A LangChain `Embeddings` that also says who it is, so an index records which embedder made it
@@ -9,6 +13,32 @@ export abstract class PodciteEmbeddings extends Embeddings {
   abstract readonly id: string;
   /** Vector length. */
   abstract readonly dimension: number;
+  private readonly queryCache: LruCache<string, number[]>;
+
+  /** @param params.queryCacheSize question vectors to remember (default `QUERY_CACHE_SIZE`; 0 turns the cache off). */
+  constructor(params: EmbeddingsParams & { queryCacheSize?: number | undefined } = {}) {
+    const { queryCacheSize, ...rest } = params;
+    super(rest);
+    this.queryCache = new LruCache(queryCacheSize ?? QUERY_CACHE_SIZE);
+  }
+
+  /** Loads the model (in every worker, where there are workers) so the first question does not wait for it. */
+  async warmUp(): Promise<void> {
+    await this.embedQuery('warm up');
+  }
+
   /** Releases workers / sockets. Safe to call more than once. */
   async close(): Promise<void> {}
+
+  /**
+   * Memoises question vectors: the same question (a suggestion chip, a retry, a popular question)
+   * skips the model. Callers get their own copy, so mutating it cannot poison the cache.
+   */
+  protected async cachedQuery(text: string, compute: (text: string) => Promise<number[]>): Promise<number[]> {
+    const cached = this.queryCache.get(text);
+    if (cached) return cached.slice();
+    const vector = await compute(text);
+    this.queryCache.set(text, vector.slice());
+    return vector;
+  }
 }

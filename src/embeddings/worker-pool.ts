@@ -84,6 +84,20 @@ export class EmbeddingWorkerPool {
     return vectors;
   }
 
+  /** Starts every worker and has each load its model (one tiny task per worker). */
+  async warmUp(): Promise<void> {
+    if (this.closed) throw new PodciteError('internal:embeddings', 'The embedding worker pool is closed.');
+    if (this.workers.length === 0) this.start();
+    const tasks = this.workers.map(
+      () =>
+        new Promise<Float32Array>((resolve, reject) => {
+          this.queue.push({ id: this.nextId++, texts: ['warm up'], resolve, reject });
+        }),
+    );
+    this.dispatch();
+    await Promise.all(tasks);
+  }
+
   /** Stops every worker; pending calls fail. Safe to call more than once. */
   async close(): Promise<void> {
     this.closed = true;

@@ -29,7 +29,11 @@ export class Bm25Index {
   readonly averageLength: number;
   private readonly parameters: Bm25Parameters;
   private readonly lengths: Int32Array;
+  /** `k1 · (1 − b + b · length / averageLength)` per document: the length part of every term score. */
+  private readonly lengthNorms: Float64Array;
   private readonly postings: Map<string, Postings>;
+  /** Score accumulator reused by `search` (all zero between calls), so a query allocates no 8-byte-per-document array. */
+  private readonly scratch: Float64Array;
 
   private constructor(options: {
     lengths: Int32Array;
@@ -43,6 +47,11 @@ export class Bm25Index {
     let total = 0;
     for (const length of options.lengths) total += length;
     this.averageLength = this.documentCount === 0 ? 0 : total / this.documentCount;
+    const { k1, b } = this.parameters;
+    this.lengthNorms = Float64Array.from(options.lengths, (length) =>
+      this.averageLength === 0 ? k1 : k1 * (1 - b + (b * length) / this.averageLength),
+    );
+    this.scratch = new Float64Array(this.documentCount);
   }
 
   /**
@@ -115,27 +124,29 @@ export class Bm25Index {
     options: { k: number; accept?: ((document: number) => boolean) | undefined },
   ): Bm25Match[] {
     // A dense accumulator beats a Map when common terms touch thousands of documents.
-    const scores = new Float64Array(this.documentCount);
+    const scores = this.scratch;
     const touched: number[] = [];
+    const k1Plus1 = this.parameters.k1 + 1;
     for (const term of new Set(terms)) {
       const list = this.postings.get(term);
       if (!list) continue;
       const idf = this.inverseDocumentFrequency(term);
-      for (let position = 0; position < list.documents.length; position++) {
-        const document = list.documents[position]!;
+      const { documents, frequencies } = list;
+      for (let position = 0; position < documents.length; position++) {
+        const document = documents[position]!;
+        const frequency = frequencies[position]!;
         if (scores[document] === 0) touched.push(document);
-        scores[document] =
-          scores[document]! + this.termScore({ idf, frequency: list.frequencies[position]!, document });
+        scores[document] = scores[document]! + (idf * frequency * k1Plus1) / (frequency + this.lengthNorms[document]!);
       }
     }
-    const matches: Bm25Match[] = [];
+    const best = new TopMatches(options.k);
     for (const document of touched) {
+      const score = scores[document]!;
+      scores[document] = 0;
       if (options.accept && !options.accept(document)) continue;
-      matches.push({ document, score: scores[document]! });
+      best.offer(document, score);
     }
-    // Ties fall back to document order so results are deterministic.
-    matches.sort((left, right) => right.score - left.score || left.document - right.document);
-    return matches.slice(0, options.k);
+    return best.sorted();
   }
 
   /** Exact BM25 score of one document for the query terms (0 when it shares none). */
@@ -156,10 +167,8 @@ export class Bm25Index {
   }
 
   private termScore(options: { idf: number; frequency: number; document: number }): number {
-    const { k1, b } = this.parameters;
-    const length = this.lengths[options.document] ?? 0;
-    const norm = this.averageLength === 0 ? 1 : 1 - b + (b * length) / this.averageLength;
-    return (options.idf * options.frequency * (k1 + 1)) / (options.frequency + k1 * norm);
+    const { idf, frequency, document } = options;
+    return (idf * frequency * (this.parameters.k1 + 1)) / (frequency + this.lengthNorms[document]!);
   }
 }
 
@@ -174,4 +183,60 @@ function binarySearch(sorted: Int32Array, value: number): number {
     else high = middle - 1;
   }
   return -1;
+}
+
+/**
+ * The k best matches seen so far, in a min-heap on (score, then later document first), so picking
+ * the top k of n touched documents costs O(n log k) instead of sorting all n. Ties rank the earlier
+ * document first, so results are deterministic.
+ */
+class TopMatches {
+  private readonly heap: Bm25Match[] = [];
+
+  constructor(private readonly k: number) {}
+
+  offer(document: number, score: number): void {
+    const heap = this.heap;
+    if (heap.length < this.k) {
+      heap.push({ document, score });
+      this.siftUp(heap.length - 1);
+    } else if (heap.length > 0 && worse(heap[0]!, { document, score })) {
+      heap[0] = { document, score };
+      this.siftDown(0);
+    }
+  }
+
+  /** Best first. */
+  sorted(): Bm25Match[] {
+    return [...this.heap].sort((left, right) => right.score - left.score || left.document - right.document);
+  }
+
+  private siftUp(index: number): void {
+    const heap = this.heap;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!worse(heap[index]!, heap[parent]!)) return;
+      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+      index = parent;
+    }
+  }
+
+  private siftDown(index: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const left = 2 * index + 1;
+      const right = left + 1;
+      let smallest = index;
+      if (left < heap.length && worse(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && worse(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === index) return;
+      [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+      index = smallest;
+    }
+  }
+}
+
+/** Whether `a` ranks below `b`: a lower score, or the same score and a later document. */
+function worse(a: Bm25Match, b: Bm25Match): boolean {
+  return a.score < b.score || (a.score === b.score && a.document > b.document);
 }

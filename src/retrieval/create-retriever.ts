@@ -4,7 +4,7 @@ import { PodciteError } from '../errors.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { embeddingText } from '../util/chunk-text.js';
 import { Bm25Index, type Bm25Parameters } from './bm25-index.js';
-import { detectSpeakerIntent } from './detect-speaker-intent.js';
+import { createSpeakerMatcher } from './detect-speaker-intent.js';
 import { diversifyHits } from './diversify-hits.js';
 import { type DenseNormalisation, type FusionCandidate, type FusionWeights, fuseScores } from './fuse-scores.js';
 import { tokenize, tokenizeQuery } from './tokenize.js';
@@ -150,6 +150,9 @@ export function createRetriever(options: {
   const lexicalIndex = options.lexicalIndex ?? buildChunkLexicalIndex(index.chunks);
   const { bm25, positionById } = lexicalIndex;
   const chunks = index.chunks;
+  const namedSpeakers = createSpeakerMatcher(lexicalIndex.speakers);
+  const neighbours =
+    tuning.contextWeight > 0 ? neighbourPositions({ chunks, positionById, window: tuning.contextWindow }) : [];
 
   async function search(query: string, searchOptions: SearchOptions): Promise<SearchHit[]> {
     const k = searchOptions.k;
@@ -199,15 +202,13 @@ export function createRetriever(options: {
     });
 
     const episodeBonus = tuning.episodeWeight > 0 ? episodeScores({ terms, lexicalIndex }) : new Map<string, number>();
-    const named = new Set(detectSpeakerIntent(query, lexicalIndex.speakers));
+    const named = new Set(namedSpeakers(query));
     const showNotes = SHOW_NOTES_INTENT.test(query) ? tuning.showNotesBoost : 0;
     const ranked: SearchHit[] = [];
     for (const [position, score] of fused) {
       const chunk = chunks[position]!;
       const context =
-        tuning.contextWeight > 0
-          ? tuning.contextWeight * neighbourScore({ chunk, fused, positionById, window: tuning.contextWindow })
-          : 0;
+        tuning.contextWeight > 0 ? tuning.contextWeight * neighbourScore({ position, fused, neighbours }) : 0;
       const episode = tuning.episodeWeight * (episodeBonus.get(chunk.episodeId) ?? 0);
       ranked.push({
         chunk,
@@ -255,24 +256,40 @@ function episodeScores(options: { terms: string[]; lexicalIndex: ChunkLexicalInd
 }
 
 /**
- * The best fused score among the chunks within `window` ordinals of `chunk` in its episode, each
- * divided by its distance (0 when none is a candidate).
+ * For each distance d = 1..window, the index positions of the chunks d ordinals before and after
+ * each chunk in its episode (-1 where there is none), looked up once per retriever.
  */
-function neighbourScore(options: {
-  chunk: Chunk;
-  fused: ReadonlyMap<number, number>;
+function neighbourPositions(options: {
+  chunks: readonly Chunk[];
   positionById: ReadonlyMap<string, number>;
   window: number;
+}): Array<{ before: Int32Array; after: Int32Array }> {
+  const { chunks, positionById } = options;
+  const lookup = (chunk: Chunk, ordinal: number) => positionById.get(`${chunk.episodeId}#${ordinal}`) ?? -1;
+  return Array.from({ length: Math.max(0, options.window) }, (_, step) => ({
+    before: Int32Array.from(chunks, (chunk) => lookup(chunk, chunk.ordinal - step - 1)),
+    after: Int32Array.from(chunks, (chunk) => lookup(chunk, chunk.ordinal + step + 1)),
+  }));
+}
+
+/**
+ * The best fused score among the chunks within the window of the chunk at `position` in its
+ * episode, each divided by its distance (0 when none is a candidate).
+ */
+function neighbourScore(options: {
+  position: number;
+  fused: ReadonlyMap<number, number>;
+  neighbours: ReadonlyArray<{ before: Int32Array; after: Int32Array }>;
 }): number {
-  const { chunk, fused, positionById } = options;
+  const { position, fused, neighbours } = options;
   let best = 0;
-  for (let distance = 1; distance <= options.window; distance++) {
-    for (const ordinal of [chunk.ordinal - distance, chunk.ordinal + distance]) {
-      const position = positionById.get(`${chunk.episodeId}#${ordinal}`);
-      const score = position === undefined ? undefined : fused.get(position);
+  neighbours.forEach(({ before, after }, step) => {
+    const distance = step + 1;
+    for (const neighbour of [before[position]!, after[position]!]) {
+      const score = neighbour < 0 ? undefined : fused.get(neighbour);
       if (score !== undefined && score / distance > best) best = score / distance;
     }
-  }
+  });
   return best;
 }
 

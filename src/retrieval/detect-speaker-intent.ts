@@ -8,36 +8,63 @@ import { STOPWORDS, splitWords } from './tokenize.js';
  * A name part shared by several speakers matches all of them: the boost is soft.
  */
 export function detectSpeakerIntent(question: string, speakers: Iterable<string>): string[] {
-  const questionWords = splitWords(question);
-  const questionWordSet = new Set(questionWords);
-  const capitalised = new Set(
-    [...question.matchAll(/\p{Lu}[\p{L}\p{N}'’-]*/gu)].map((match) =>
-      match[0]
-        .toLowerCase()
-        .replace(/['’]s$/u, '')
-        .replace(/['’]/gu, ''),
-    ),
-  );
-  const questionText = ` ${questionWords.join(' ')} `;
-  const matched: string[] = [];
-  for (const speaker of new Set(speakers)) {
+  return createSpeakerMatcher(speakers)(question);
+}
+
+/**
+ * `detectSpeakerIntent` with the speakers' names split once: a retriever over an index of hundreds
+ * of speakers calls the returned function for every question.
+ */
+export function createSpeakerMatcher(speakers: Iterable<string>): (question: string) => string[] {
+  const named = [...new Set(speakers)].flatMap((speaker) => {
     const parts = splitWords(speaker);
-    if (parts.length === 0 || parts.every((part) => GENERIC_LABELS.has(part))) continue;
-    if (questionText.includes(` ${parts.join(' ')} `)) {
-      matched.push(speaker);
-      continue;
+    if (parts.length === 0 || parts.every((part) => GENERIC_LABELS.has(part))) return [];
+    return [{ speaker, parts, phrase: ` ${parts.join(' ')} ` }];
+  });
+  // Only speakers with a name part in the question can match; index them by part.
+  const byPart = new Map<string, typeof named>();
+  for (const entry of named) {
+    for (const part of new Set(entry.parts)) {
+      const list = byPart.get(part) ?? [];
+      list.push(entry);
+      byPart.set(part, list);
     }
-    const partMatches = parts.some(
-      (part) =>
-        part.length >= 3 &&
-        questionWordSet.has(part) &&
-        !GENERIC_LABELS.has(part) &&
-        (capitalised.has(part) || !STOPWORDS.has(part)) &&
-        (capitalised.has(part) || !COMMON_WORDS.has(part)),
-    );
-    if (partMatches) matched.push(speaker);
   }
-  return matched;
+  return (question) => {
+    const questionWords = splitWords(question);
+    const questionWordSet = new Set(questionWords);
+    const candidates = new Set(questionWords.flatMap((word) => byPart.get(word) ?? []));
+    if (candidates.size === 0) return [];
+    const capitalised = new Set(
+      [...question.matchAll(/\p{Lu}[\p{L}\p{N}'’-]*/gu)].map((match) =>
+        match[0]
+          .toLowerCase()
+          .replace(/['’]s$/u, '')
+          .replace(/['’]/gu, ''),
+      ),
+    );
+    const questionText = ` ${questionWords.join(' ')} `;
+    const matched: string[] = [];
+    // In the speakers' own order, as before the index by part.
+    for (const entry of named) {
+      if (!candidates.has(entry)) continue;
+      const { speaker, parts, phrase } = entry;
+      if (questionText.includes(phrase)) {
+        matched.push(speaker);
+        continue;
+      }
+      const partMatches = parts.some(
+        (part) =>
+          part.length >= 3 &&
+          questionWordSet.has(part) &&
+          !GENERIC_LABELS.has(part) &&
+          (capitalised.has(part) || !STOPWORDS.has(part)) &&
+          (capitalised.has(part) || !COMMON_WORDS.has(part)),
+      );
+      if (partMatches) matched.push(speaker);
+    }
+    return matched;
+  };
 }
 
 // Labels transcripts use instead of names; a question mentioning "the host" names nobody.

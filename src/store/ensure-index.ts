@@ -3,7 +3,7 @@ import { formatIngestReport } from '../../ingest/format-ingest-report.js';
 import { ingestPaths } from '../../ingest/ingest-paths.js';
 import { createProgressReporter } from '../../ingest/progress-reporter.js';
 import type { Config } from '../config.js';
-import { createEmbeddings, ingestWorkerCount } from '../embeddings/create-embeddings.js';
+import { createEmbeddings, embeddingWorkerCount } from '../embeddings/create-embeddings.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
 import { loadIndex } from './load-index.js';
@@ -37,7 +37,7 @@ export async function ensureIndex(options: {
   log(`No index at ${config.indexDir} yet: indexing the sample corpus first (one time, about a minute).`);
   // Serving embeds short queries in-process; a bulk ingest is worth a worker per core.
   const ingestEmbeddings =
-    config.embeddings === 'local' ? createEmbeddings(config, { workers: ingestWorkerCount() }) : embeddings;
+    config.embeddings === 'local' ? createEmbeddings(config, { workers: embeddingWorkerCount() }) : embeddings;
   const progress = createProgressReporter(process.stderr);
   const started = performance.now();
   try {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildCitation, createMarkerRewriter, mediaUrlAt, renumberCitations } from '../../src/answer/citations.js';
 import type { Citation } from '../../src/domain.js';
-import { BOWLING_SECOND_SENTENCE, BOWLING_THIRD_SENTENCE, BOWLING_TEXT, sampleChunks } from './sample-chunks.js';
+import { BOWLING_SECOND_SENTENCE, BOWLING_TEXT, BOWLING_THIRD_SENTENCE, sampleChunks } from './sample-chunks.js';
 
 const bowlingChunk = sampleChunks[1]!;
 const manifest = {

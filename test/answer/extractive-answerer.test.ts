@@ -7,7 +7,7 @@ import {
   unmentionedAbstentionText,
 } from '../../src/answer/extractive-answerer.js';
 import type { AnswerEvent, ChatRequest, Chunk } from '../../src/domain.js';
-import { createFixedRetriever, createDenseRetriever, createSampleIndex, sampleChunks } from './sample-chunks.js';
+import { createDenseRetriever, createFixedRetriever, createSampleIndex, sampleChunks } from './sample-chunks.js';
 
 async function collect(events: AsyncIterable<AnswerEvent>): Promise<AnswerEvent[]> {
   const all: AnswerEvent[] = [];

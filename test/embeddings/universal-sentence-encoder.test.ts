@@ -68,6 +68,28 @@ describe('UniversalSentenceEncoderEmbeddings (the real offline model)', () => {
     });
   });
 
+  test('questions asked together in workers come back batched, each with its own vector', {
+    timeout: 120_000,
+  }, async () => {
+    await pooled.warmUp();
+    const questions = [cat, kitten, economy, kitten];
+    const [together, alone] = await Promise.all([
+      Promise.all(questions.map((question) => pooled.embedQuery(question))),
+      inProcess.embedDocuments(questions),
+    ]);
+    together.forEach((vector, index) => {
+      expect(maxDifference(vector, alone[index]!)).toBeLessThan(1e-5);
+    });
+  });
+
+  test('a repeated question is served from the cache, and a caller cannot change the cached vector', async () => {
+    const first = await inProcess.embedQuery(economy);
+    const expected = [...first];
+    first.fill(0);
+    const again = await inProcess.embedQuery(economy);
+    expect(maxDifference(again, expected)).toBe(0);
+  });
+
   test('worker threads start under plain tsx, as npm run ingest runs them', { timeout: 150_000 }, async () => {
     const { stdout } = await run(
       process.execPath,

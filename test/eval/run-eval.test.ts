@@ -3,9 +3,9 @@ import type { Answerer, ChatAnswer, Citation } from '../../src/domain.js';
 import { createGoldMatcher, goldTimes } from '../../src/eval/gold-matcher.js';
 import { parseQaSet } from '../../src/eval/qa-set.js';
 import { runEval } from '../../src/eval/run-eval.js';
+import { makeChunk } from '../retrieval/chunk-factory.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 import { createInMemoryIndex } from '../support/in-memory-index.js';
-import { makeChunk } from '../retrieval/chunk-factory.js';
 
 const chunks = [
   makeChunk({

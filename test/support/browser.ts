@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { createExtractiveAnswerer } from '../../src/answer/extractive-answerer.js';
 import { loadConfig } from '../../src/config.js';
 import type { Answerer, Chunk, Episode } from '../../src/domain.js';
-import { createExtractiveAnswerer } from '../../src/answer/extractive-answerer.js';
 import { createApp } from '../../src/http/create-app.js';
 import { InFlightTracker } from '../../src/http/in-flight-tracker.js';
 import { startServer } from '../../src/http/start-server.js';

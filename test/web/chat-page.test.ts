@@ -11,8 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ABSTENTION_TEXT } from '../../src/answer/extractive-answerer.js';
 import type { AnswerEvent, Answerer, ChatAnswer, ChatRequest, Citation } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
-import { FakeAnswerer, fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
 import { launchBrowser, type PageServer, startPageServer } from '../support/browser.js';
+import { FakeAnswerer, fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
 import {
   AGENTS_EPISODE,
   CHAT_PAGE_CHUNKS,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { PodciteError } from '../../../src/errors.js';
 import { parseWebVtt } from '../../../ingest/parsers/webvtt.js';
+import { PodciteError } from '../../../src/errors.js';
 import {
   clock,
   episodeWords,
