@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { createEmbeddings, ingestWorkerCount } from '../src/embeddings/create-embeddings.js';
+import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
 import { PodciteError } from '../src/errors.js';
 import { formatIngestReport } from './format-ingest-report.js';
 import { ingestPaths } from './ingest-paths.js';
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const embeddings = createEmbeddings(config, { workers: ingestWorkerCount() });
+  const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount() });
   const progress = createProgressReporter(process.stderr);
   const started = performance.now();
   try {
