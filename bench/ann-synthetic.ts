@@ -5,7 +5,7 @@
  * Vectors are drawn around random cluster centres (real sentence embeddings are clustered by
  * topic, and uniformly random high-dimensional vectors are a pathological case for any ANN index).
  *
- * Usage: tsx bench/ann-synthetic.ts [--count 100000] [--dimension 512] [--queries 200]
+ * Usage: tsx bench/ann-synthetic.ts [--count 100000] [--dimension 512] [--queries 200] [--ef-construction 200]
  */
 import hnswlib from 'hnswlib-node';
 import { exactTopK, percentile, printTable } from './bench-util.js';
@@ -73,6 +73,8 @@ export function runAnnScale(options: {
   dimension: number;
   queries: number;
   efValues: number[];
+  /** Build-time beam width (default 200, what ingest uses); lower builds faster at some recall. */
+  efConstruction?: number | undefined;
 }): AnnScaleResult {
   const { count, dimension } = options;
   const vectors = makeVectors({ count, dimension, clusters: Math.max(10, Math.round(count / 200)), seed: 7 });
@@ -82,7 +84,7 @@ export function runAnnScale(options: {
     return normalise(Float32Array.from(anchor, (value, i) => value + 0.5 * (query[i] ?? 0)));
   });
   const index = new HierarchicalNSW('cosine', dimension);
-  index.initIndex({ maxElements: count, m: 16, efConstruction: 200 });
+  index.initIndex({ maxElements: count, m: 16, efConstruction: options.efConstruction ?? 200 });
   const buildStart = performance.now();
   vectors.forEach((vector, label) => {
     index.addPoint(Array.from(vector), label);
@@ -123,6 +125,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     dimension: argument('dimension', 512),
     queries: argument('queries', 200),
     efValues: [10, 32, 64, 128, 256],
+    efConstruction: argument('ef-construction', 200),
   });
   console.log(
     `HNSW ${result.count} x ${result.dimension}: build ${result.buildSeconds.toFixed(1)} s, RSS ${result.rssMegabytesAfterBuild.toFixed(0)} MB`,

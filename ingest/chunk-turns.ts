@@ -5,9 +5,9 @@
  * `shownotes` chunks.
  */
 import type { Chapter, Chunk, TimeAnchor } from '../src/domain.js';
+import { sentenceSpans as splitSentences } from '../src/util/split-sentences.js';
 import { formatTimestamp } from '../src/util/time-label.js';
 import type { ResolvedTurn, WordTime } from './resolve-timestamps.js';
-import { splitSentences } from './split-sentences.js';
 
 /** Most words in a chunk. */
 export const MAX_CHUNK_WORDS = 80;

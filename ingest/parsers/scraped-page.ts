@@ -6,7 +6,7 @@
  */
 import type { Chapter, ParsedEpisode } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
-import { parseBracketedLines, looksBracketed } from './bracketed-transcript.js';
+import { looksBracketed, parseBracketedLines } from './bracketed-transcript.js';
 import { episodeIdFromTitle } from './episode-id.js';
 import { looksMixed, parseMixedLines } from './mixed-transcript.js';
 import type { ParseOptions } from './parse-options.js';

@@ -15,12 +15,12 @@ import type {
 } from '../domain.js';
 import { tokenize } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
+import { splitSentences } from '../util/split-sentences.js';
 import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
 import { unmentionedTerms, unseenWords } from './question-coverage.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
 import { inverseDocumentFrequency, questionTerms, type ScoredSentence, scoreSentences } from './score-sentences.js';
-import { splitSentences } from './split-sentences.js';
 
 /** What the answer says when the corpus does not support one. */
 export const ABSTENTION_TEXT =

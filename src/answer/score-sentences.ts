@@ -7,7 +7,7 @@ import type { Chunk, SearchHit } from '../domain.js';
 import { stem, tokenize } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { embeddingText } from '../util/chunk-text.js';
-import { type Sentence, splitSentences } from './split-sentences.js';
+import { type Sentence, splitSentences } from '../util/split-sentences.js';
 
 export interface ScoredSentence {
   chunk: Chunk;

@@ -1,4 +1,5 @@
 import type { Chunk, SearchHit } from '../domain.js';
+import { splitSentences } from '../util/split-sentences.js';
 import { tokenize } from './tokenize.js';
 
 /** One candidate supporting sentence inside a retrieved chunk. */
@@ -46,7 +47,10 @@ export function rankSentences(
   const minimumWords = options.minimumWords ?? 4;
   const hitWeight = options.hitWeight ?? 0.3;
   const candidates = hits.flatMap((hit, hitRank) =>
-    splitSentences(hit.chunk).map((sentence) => ({ ...sentence, hit, hitRank, terms: tokenize(sentence.text) })),
+    splitSentences(hit.chunk).map((sentence) => {
+      const text = hit.chunk.text.slice(sentence.start, sentence.end);
+      return { offset: sentence.start, text, speaker: sentence.speaker, hit, hitRank, terms: tokenize(text) };
+    }),
   );
   const idf = options.inverseDocumentFrequency ?? localInverseDocumentFrequency(candidates.map((c) => c.terms));
   const weightTotal = questionTerms.reduce((sum, term) => sum + idf(term), 0);
@@ -89,53 +93,6 @@ export function rankSentences(
 /** "When does…", "At what time/timestamp…", "What time…", "How far into…". */
 const WHEN_QUESTION =
   /^\s*(?:when\b|at what (?:time|point|timestamp|minute|moment)\b|what time\b|at which (?:time|point|timestamp)\b|how far into\b)|\btimestamp\b/iu;
-
-/**
- * Splits a chunk's text into sentences with their offsets: at `.`/`!`/`?` (and `…`) followed by
- * space, and before each `Name: ` turn prefix of a grouped chunk. The sentence text is trimmed
- * and stays verbatim.
- */
-export function splitSentences(chunk: Pick<Chunk, 'text' | 'speaker' | 'speakers'>): {
-  offset: number;
-  text: string;
-  speaker: string | null;
-}[] {
-  const text = chunk.text;
-  const prefixes = turnPrefixes(chunk);
-  const boundaries = new Set<number>([0]);
-  for (const match of text.matchAll(/[.!?…]["'”’)]*\s+/gu)) boundaries.add(match.index + match[0].length);
-  for (const prefix of prefixes) boundaries.add(prefix.offset);
-  const sorted = [...boundaries].filter((offset) => offset < text.length).sort((left, right) => left - right);
-  const sentences: { offset: number; text: string; speaker: string | null }[] = [];
-  sorted.forEach((start, position) => {
-    const end = sorted[position + 1] ?? text.length;
-    const raw = text.slice(start, end);
-    const leading = raw.length - raw.trimStart().length;
-    const trimmed = raw.trim();
-    if (trimmed.length === 0) return;
-    const offset = start + leading;
-    let speaker = prefixes.length > 0 ? null : chunk.speaker;
-    for (const prefix of prefixes) if (prefix.offset <= offset) speaker = prefix.speaker;
-    sentences.push({ offset, text: trimmed, speaker: speaker ?? chunk.speaker });
-  });
-  return sentences;
-}
-
-function turnPrefixes(chunk: Pick<Chunk, 'text' | 'speakers'>): { offset: number; speaker: string }[] {
-  if (chunk.speakers.length <= 1) return [];
-  const found: { offset: number; speaker: string }[] = [];
-  for (const speaker of chunk.speakers) {
-    let from = 0;
-    for (;;) {
-      const offset = chunk.text.indexOf(`${speaker}: `, from);
-      if (offset < 0) break;
-      // Only a prefix at the start of the text or after whitespace starts a turn.
-      if (offset === 0 || /\s/u.test(chunk.text[offset - 1] ?? '')) found.push({ offset, speaker });
-      from = offset + 1;
-    }
-  }
-  return found.sort((left, right) => left.offset - right.offset);
-}
 
 function pairs(terms: readonly string[]): string[] {
   const result: string[] = [];

@@ -1,29 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { rankSentences, splitSentences } from '../../src/retrieval/rerank-sentences.js';
+import { rankSentences } from '../../src/retrieval/rerank-sentences.js';
 import { timeAtOffset } from '../../src/util/time-label.js';
 import { makeChunk } from './chunk-factory.js';
-
-describe('splitSentences', () => {
-  test('splits at sentence ends and turn prefixes, keeping verbatim offsets', () => {
-    const chunk = makeChunk({
-      episodeId: 'e',
-      ordinal: 0,
-      speaker: 'swyx',
-      speakers: ['swyx', 'David Singleton'],
-      text: 'swyx: Your colour matches ours. Nice! David Singleton: That’s right. Dreamer Purple.',
-    });
-    const sentences = splitSentences(chunk);
-    expect(sentences).toStrictEqual([
-      { offset: 0, text: 'swyx: Your colour matches ours.', speaker: 'swyx' },
-      { offset: 32, text: 'Nice!', speaker: 'swyx' },
-      { offset: 38, text: 'David Singleton: That’s right.', speaker: 'David Singleton' },
-      { offset: 69, text: 'Dreamer Purple.', speaker: 'David Singleton' },
-    ]);
-    for (const sentence of sentences) {
-      expect(chunk.text.slice(sentence.offset, sentence.offset + sentence.text.length)).toBe(sentence.text);
-    }
-  });
-});
 
 describe('rankSentences', () => {
   const first = makeChunk({

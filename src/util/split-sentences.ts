@@ -1,4 +1,84 @@
+/**
+ * Sentence boundaries in transcript text, as character ranges, so quotes can be cut verbatim and
+ * times can follow them. The one splitter behind ingest's chunking (`sentenceSpans`), the
+ * answerer's and the eval's sentences of a chunk (`splitSentences`).
+ */
 import type { Chunk } from '../domain.js';
+
+/** A sentence as a range of the input: `text.slice(start, end)`, trimmed, never empty. */
+export interface SentenceRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Lowercased words that end with a full stop without ending a sentence. Conversational words that
+ * also abbreviate ("no.", "co.") are left out: in talk they end sentences far more often.
+ */
+const ABBREVIATIONS: ReadonlySet<string> = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'st',
+  'vs',
+  'etc',
+  'e.g',
+  'i.e',
+  'inc',
+  'ltd',
+  'jr',
+  'sr',
+  'fig',
+  'approx',
+]);
+
+/** `.`, `!`, `?` or `…` runs with any closing quotes or brackets, followed by whitespace. */
+const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)/gu;
+
+/** A capital initial ("J") or a dotted form ("p.m", "U.S"); a lone lower-case letter ends sentences ("plan b."). */
+const INITIALS = /^(?:\p{Lu}|(?:\p{L}\.)+\p{L})$/u;
+
+/**
+ * Sentences of `text[from, to)`. A sentence ends at `.`, `!`, `?` or `…` (with any closing quotes)
+ * followed by whitespace, whatever comes next (speech-to-text often starts a sentence in lower
+ * case), except a lone `.` after a known abbreviation or an initial ("Dr.", "e.g.", "J.", "p.m.").
+ */
+export function sentenceRanges(text: string, from = 0, to = text.length): SentenceRange[] {
+  const body = text.slice(from, to);
+  const ranges: SentenceRange[] = [];
+  let start = 0;
+  for (const match of body.matchAll(BOUNDARY)) {
+    const stop = match.index + match[0].length;
+    if (match[0] === '.') {
+      const word = /([\p{L}.]+)\.$/u.exec(body.slice(start, match.index + 1))?.[1];
+      if (word !== undefined && (ABBREVIATIONS.has(word.toLowerCase()) || INITIALS.test(word))) continue;
+    }
+    pushTrimmed(ranges, text, from + start, from + stop);
+    start = stop;
+  }
+  pushTrimmed(ranges, text, from + start, from + body.length);
+  return ranges;
+}
+
+/** `sentenceRanges` with each sentence's text. */
+export function sentenceSpans(text: string): Array<SentenceRange & { text: string }> {
+  return sentenceRanges(text).map((range) => ({ ...range, text: text.slice(range.start, range.end) }));
+}
+
+/** Trims whitespace off both ends of a range. */
+export function trimRange(text: string, range: SentenceRange): SentenceRange {
+  let { start, end } = range;
+  while (start < end && /\s/u.test(text[start] ?? '')) start++;
+  while (end > start && /\s/u.test(text[end - 1] ?? '')) end--;
+  return { start, end };
+}
+
+function pushTrimmed(ranges: SentenceRange[], text: string, start: number, end: number): void {
+  const range = trimRange(text, { start, end });
+  if (range.end > range.start) ranges.push(range);
+}
 
 /** A sentence inside a chunk, located by character offsets so a quote can be cut verbatim. */
 export interface Sentence {
@@ -11,9 +91,6 @@ export interface Sentence {
   /** Position of the sentence within the chunk (0-based). */
   index: number;
 }
-
-/** Words after which a full stop does not end a sentence (initials and dotted forms like `p.m.` also don't). */
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'vs', 'etc', 'e.g', 'i.e', 'inc', 'jr', 'sr']);
 
 /** Unpunctuated transcript runs longer than this many characters are cut at word boundaries. */
 const MAX_SENTENCE_CHARS = 320;
@@ -61,14 +138,6 @@ function capLength(text: string, range: { start: number; end: number }): Array<{
   return pieces;
 }
 
-/** Trims whitespace off both ends of a range. */
-function trimRange(text: string, range: { start: number; end: number }): { start: number; end: number } {
-  let { start, end } = range;
-  while (start < end && /\s/u.test(text[start] ?? '')) start++;
-  while (end > start && /\s/u.test(text[end - 1] ?? '')) end--;
-  return { start, end };
-}
-
 /**
  * Splits a chunk's text into sentences with exact offsets. A sentence ends at `.`, `!`, `?` or `…`
  * (with any closing quotes) followed by whitespace, except after a known abbreviation or an initial;
@@ -77,25 +146,10 @@ function trimRange(text: string, range: { start: number; end: number }): { start
 export function splitSentences(chunk: Pick<Chunk, 'text' | 'speaker' | 'speakers'>): Sentence[] {
   const text = chunk.text;
   const sentences: Sentence[] = [];
-  const boundary = /[.!?…]+["'”’)\]]*(?=\s)/gu;
   for (const segment of turnSegments(chunk)) {
-    const body = text.slice(segment.start, segment.end);
-    let sentenceStart = 0;
-    const ranges: Array<{ start: number; end: number }> = [];
-    for (const match of body.matchAll(boundary)) {
-      const stop = (match.index ?? 0) + match[0].length;
-      const before = /([\p{L}.]+)[.]$/u.exec(body.slice(sentenceStart, (match.index ?? 0) + 1));
-      const word = before?.[1]?.toLowerCase();
-      if (match[0] === '.' && word !== undefined && (ABBREVIATIONS.has(word) || /^(?:\p{L}\.)*\p{L}$/u.test(word)))
-        continue;
-      ranges.push({ start: segment.start + sentenceStart, end: segment.start + stop });
-      sentenceStart = stop;
-    }
-    ranges.push({ start: segment.start + sentenceStart, end: segment.end });
+    const ranges = sentenceRanges(text, segment.start, segment.end);
     for (const range of ranges) {
-      const trimmed = trimRange(text, range);
-      if (trimmed.end <= trimmed.start) continue;
-      for (const piece of capLength(text, trimmed)) {
+      for (const piece of capLength(text, range)) {
         const clean = trimRange(text, piece);
         if (clean.end <= clean.start) continue;
         sentences.push({ ...clean, speaker: segment.speaker, index: sentences.length });

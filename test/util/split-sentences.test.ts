@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { splitSentences } from '../../src/answer/split-sentences.js';
+import { sentenceSpans, splitSentences } from '../../src/util/split-sentences.js';
 
 function texts(chunk: { text: string; speaker: string | null; speakers: string[] }) {
   return splitSentences(chunk).map((sentence) => [chunk.text.slice(sentence.start, sentence.end), sentence.speaker]);
@@ -48,5 +48,41 @@ describe('splitSentences', () => {
     expect(sentences.length).toBe(3);
     expect(sentences.every((sentence) => sentence.end - sentence.start <= 320)).toBe(true);
     expect(sentences.map((sentence) => text.slice(sentence.start, sentence.end)).join(' ')).toBe(text);
+  });
+});
+
+describe('sentenceSpans', () => {
+  test('splits after . ! ? …, keeping spans that slice the input', () => {
+    const text = 'Okay. We’re back in the studio! Is it on? Yes… It is “Quoted.” Done';
+    const sentences = sentenceSpans(text);
+    expect(sentences.map((sentence) => sentence.text)).toStrictEqual([
+      'Okay.',
+      'We’re back in the studio!',
+      'Is it on?',
+      'Yes…',
+      'It is “Quoted.”',
+      'Done',
+    ]);
+    for (const sentence of sentences) expect(text.slice(sentence.start, sentence.end)).toBe(sentence.text);
+  });
+
+  test.each([
+    [
+      'I have a big question on Mr. Al, Mr. Small. So what is small?',
+      ['I have a big question on Mr. Al, Mr. Small.', 'So what is small?'],
+    ],
+    ['Ask Dr. Lee, e.g. Lee. Then go.', ['Ask Dr. Lee, e.g. Lee.', 'Then go.']],
+    // Speech-to-text often starts sentences in lower case; an initial ("B.") still does not end one.
+    ['It costs 3.6 B. and then, well. yes', ['It costs 3.6 B. and then, well.', 'yes']],
+    ['I said no. Then we left.', ['I said no.', 'Then we left.']],
+    ['J. R. R. Tolkien wrote it. Really.', ['J. R. R. Tolkien wrote it.', 'Really.']],
+    ['Version 4. 2 is out.', ['Version 4.', '2 is out.']],
+  ])('%j', (text, expected) => {
+    expect(sentenceSpans(text).map((sentence) => sentence.text)).toStrictEqual(expected);
+  });
+
+  test('empty and blank text have no sentences', () => {
+    expect(sentenceSpans('')).toStrictEqual([]);
+    expect(sentenceSpans('   ')).toStrictEqual([]);
   });
 });
