@@ -27,45 +27,78 @@ export interface SalientTerm {
 
 const vocabularyByIndex = new WeakMap<LoadedIndex, CorpusVocabulary>();
 
-/** Builds the vocabulary of word lists (tests and callers without a loaded index). */
-export function buildCorpusVocabulary(texts: Iterable<string>): CorpusVocabulary {
+/** Adds texts one at a time; `finish` returns the vocabulary. */
+function vocabularyBuilder(): { add(text: string): void; finish(): CorpusVocabulary } {
   const words = new Set<string>();
   const pairs = new Set<string>();
-  for (const text of texts) {
-    const list = splitWords(text);
-    for (const [position, word] of list.entries()) {
-      words.add(word);
-      words.add(stem(word));
-      const next = list[position + 1];
-      if (next !== undefined) {
-        pairs.add(`${word} ${next}`);
-        pairs.add(`${word}${next}`);
+  return {
+    add(text) {
+      const list = splitWords(text);
+      for (const [position, word] of list.entries()) {
+        words.add(word);
+        words.add(stem(word));
+        const next = list[position + 1];
+        if (next !== undefined) {
+          pairs.add(`${word} ${next}`);
+          pairs.add(`${word}${next}`);
+        }
       }
-    }
+    },
+    finish() {
+      const wordsByLength = new Map<number, string[]>();
+      for (const word of words) {
+        const group = wordsByLength.get(word.length);
+        if (group) group.push(word);
+        else wordsByLength.set(word.length, [word]);
+      }
+      return { words, pairs, wordsByLength };
+    },
+  };
+}
+
+/** Builds the vocabulary of word lists (tests and callers without a loaded index). */
+export function buildCorpusVocabulary(texts: Iterable<string>): CorpusVocabulary {
+  const builder = vocabularyBuilder();
+  for (const text of texts) builder.add(text);
+  return builder.finish();
+}
+
+/** Every text of an index the vocabulary covers: chunk texts, titles, chapters and speakers. */
+function* indexTexts(index: LoadedIndex): Generator<string> {
+  for (const chunk of index.chunks) {
+    yield embeddingText(chunk);
+    yield `${chunk.episodeTitle}. ${chunk.chapter ?? ''}. ${chunk.speakers.join('. ')}`;
   }
-  const wordsByLength = new Map<number, string[]>();
-  for (const word of words) {
-    const group = wordsByLength.get(word.length);
-    if (group) group.push(word);
-    else wordsByLength.set(word.length, [word]);
-  }
-  return { words, pairs, wordsByLength };
+  for (const episode of index.manifest.episodes) yield episode.title;
 }
 
 /** The vocabulary of an index: chunk texts, titles, chapters and speakers. Cached per loaded index. */
 export function corpusVocabulary(index: LoadedIndex): CorpusVocabulary {
   const cached = vocabularyByIndex.get(index);
   if (cached) return cached;
-  const texts = function* (): Generator<string> {
-    for (const chunk of index.chunks) {
-      yield embeddingText(chunk);
-      yield `${chunk.episodeTitle}. ${chunk.chapter ?? ''}. ${chunk.speakers.join('. ')}`;
-    }
-    for (const episode of index.manifest.episodes) yield episode.title;
-  };
-  const vocabulary = buildCorpusVocabulary(texts());
+  const vocabulary = buildCorpusVocabulary(indexTexts(index));
   vocabularyByIndex.set(index, vocabulary);
   return vocabulary;
+}
+
+/**
+ * Builds `corpusVocabulary(index)` ahead of the first question in slices of about `sliceMs`,
+ * yielding to the event loop between them: on the Practical AI index the whole build is several
+ * seconds of CPU that would otherwise stall every request. A question that needs the vocabulary
+ * before it is done builds it itself, and this one then stops.
+ */
+export async function prepareCorpusVocabulary(index: LoadedIndex, sliceMs = 15): Promise<void> {
+  if (vocabularyByIndex.has(index)) return;
+  const builder = vocabularyBuilder();
+  let sliceStart = performance.now();
+  for (const text of indexTexts(index)) {
+    builder.add(text);
+    if (performance.now() - sliceStart < sliceMs) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (vocabularyByIndex.has(index)) return;
+    sliceStart = performance.now();
+  }
+  if (!vocabularyByIndex.has(index)) vocabularyByIndex.set(index, builder.finish());
 }
 
 /** A word-like token with inner hyphens or dots ("Gen-4", "2.0", "U.S"). */

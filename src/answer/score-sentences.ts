@@ -4,6 +4,7 @@
  * The same `coverage` number is the abstention signal, so it must be comparable across questions.
  */
 import type { Chunk, SearchHit } from '../domain.js';
+import { lexicalIndexFor } from '../retrieval/create-retriever.js';
 import { stem, tokenize } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { embeddingText } from '../util/chunk-text.js';
@@ -50,33 +51,15 @@ export function asksForQuantity(question: string): boolean {
 const STATES_AMOUNT =
   /\p{N}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozen|percent)\b/iu;
 
-interface TermStatistics {
-  documentCount: number;
-  documentFrequency: Map<string, number>;
-}
-
-const statisticsByIndex = new WeakMap<LoadedIndex, TermStatistics>();
-
-/** Document frequencies over every chunk of the index, computed once per loaded index. */
-function termStatistics(index: LoadedIndex): TermStatistics {
-  const cached = statisticsByIndex.get(index);
-  if (cached) return cached;
-  const documentFrequency = new Map<string, number>();
-  for (const chunk of index.chunks) {
-    for (const term of new Set(tokenize(embeddingText(chunk)))) {
-      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-    }
-  }
-  const statistics = { documentCount: index.chunks.length, documentFrequency };
-  statisticsByIndex.set(index, statistics);
-  return statistics;
-}
-
-/** BM25-style inverse document frequency; a term the index never saw gets the largest weight. */
+/**
+ * BM25-style inverse document frequency over the index's chunks; a term the index never saw gets
+ * the largest weight. Reads the document frequencies of the retriever's own BM25 index (built once
+ * per loaded index and shared), so the corpus is tokenized once.
+ */
 export function inverseDocumentFrequency(index: LoadedIndex, term: string): number {
-  const { documentCount, documentFrequency } = termStatistics(index);
-  const frequency = documentFrequency.get(term) ?? 0;
-  return Math.log(1 + (documentCount - frequency + 0.5) / (frequency + 0.5));
+  const { bm25 } = lexicalIndexFor(index);
+  const frequency = bm25.documentFrequency(term);
+  return Math.log(1 + (bm25.documentCount - frequency + 0.5) / (frequency + 0.5));
 }
 
 /**

@@ -64,7 +64,9 @@ export async function startPodcite(
   }
   // Once listening (so /api/health answers at once), build the answerer's per-index tables so the
   // first question does not pay for them.
-  setImmediate(() => prepareAnswerTables(index));
+  prepareAnswerTables(index).catch((error: unknown) => {
+    log(`podcite: could not prepare the answer tables: ${error instanceof Error ? error.message : String(error)}`);
+  });
   log(
     `podcite: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks, ` +
       `${answerer.mode} answers${config.apiToken ? ', API token required' : ''}.`,

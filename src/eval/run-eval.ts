@@ -2,10 +2,10 @@ import type { Answerer, ChatAnswer, SearchHit } from '../domain.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
 import {
-  buildChunkLexicalIndex,
   type ChunkLexicalIndex,
   createRetriever,
   type HybridRetriever,
+  lexicalIndexFor,
   type RetrievalMode,
   type RetrieverTuning,
 } from '../retrieval/create-retriever.js';
@@ -111,7 +111,7 @@ export async function runEval(options: {
 }): Promise<EvalReport> {
   const { items, index, embeddings } = options;
   const matcher = createGoldMatcher(index);
-  const lexicalIndex = options.lexicalIndex ?? buildChunkLexicalIndex(index.chunks);
+  const lexicalIndex = options.lexicalIndex ?? lexicalIndexFor(index);
   const modes = options.modes ?? (['lexical', 'dense', 'hybrid'] as const);
   // The first query pays for model warm-up; keep it out of the latency figures.
   await embeddings.embedQuery('warm up');

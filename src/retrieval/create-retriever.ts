@@ -121,6 +121,21 @@ export function buildChunkLexicalIndex(
   };
 }
 
+const lexicalIndexes = new WeakMap<LoadedIndex, ChunkLexicalIndex>();
+
+/**
+ * The lexical index of a loaded index, built on first use and shared by every retriever and the
+ * extractive answerer's term statistics over the same `LoadedIndex`.
+ */
+export function lexicalIndexFor(index: LoadedIndex): ChunkLexicalIndex {
+  let lexical = lexicalIndexes.get(index);
+  if (!lexical) {
+    lexical = buildChunkLexicalIndex(index.chunks);
+    lexicalIndexes.set(index, lexical);
+  }
+  return lexical;
+}
+
 /** "According to the episode description…", "in the show notes": the answer is in the notes, not the talk. */
 const SHOW_NOTES_INTENT = /\b(?:show\s*notes|episode\s+(?:description|notes|summary|page)|description|write-?up)\b/iu;
 
@@ -147,7 +162,7 @@ export function createRetriever(options: {
   // A single-method mode is the plain baseline the hybrid is measured against: one signal, no extras.
   const tuning: RetrieverTuning =
     mode === 'hybrid' ? { ...DEFAULT_RETRIEVER_TUNING, ...options.tuning } : { ...PLAIN_TUNING, ...options.tuning };
-  const lexicalIndex = options.lexicalIndex ?? buildChunkLexicalIndex(index.chunks);
+  const lexicalIndex = options.lexicalIndex ?? lexicalIndexFor(index);
   const { bm25, positionById } = lexicalIndex;
   const chunks = index.chunks;
   const namedSpeakers = createSpeakerMatcher(lexicalIndex.speakers);

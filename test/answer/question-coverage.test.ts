@@ -3,11 +3,13 @@ import {
   boundedEditDistance,
   buildCorpusVocabulary,
   corpusMentions,
+  corpusVocabulary,
+  prepareCorpusVocabulary,
   salientTerms,
   unmentionedTerms,
   unseenWords,
 } from '../../src/answer/question-coverage.js';
-import { createSampleIndex } from './sample-chunks.js';
+import { createSampleIndex, sampleChunks } from './sample-chunks.js';
 
 const vocabulary = buildCorpusVocabulary([
   'Welcome to Latent Space. Today Mistral shows the new model, and Runway partners joined.',
@@ -84,5 +86,28 @@ describe('unseenWords', () => {
       unseen: ['recipe', 'sourdough'],
       total: 3,
     });
+  });
+});
+
+describe('prepareCorpusVocabulary', () => {
+  test('builds the same vocabulary as corpusVocabulary while letting other work run between slices', async () => {
+    // Many copies of the sample chunks, so the build takes several slices of 0 ms.
+    const chunks = Array.from({ length: 40 }, (_, copy) =>
+      sampleChunks.map((chunk) => ({
+        ...chunk,
+        chunkId: `${chunk.chunkId}-${copy}`,
+        ordinal: chunk.ordinal + copy * 100,
+      })),
+    ).flat();
+    const index = await createSampleIndex(chunks);
+    const reference = corpusVocabulary(await createSampleIndex(chunks));
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    await prepareCorpusVocabulary(index, 0);
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThan(1);
+    const prepared = corpusVocabulary(index);
+    expect([...prepared.words].sort()).toStrictEqual([...reference.words].sort());
+    expect(prepared.pairs.size).toBe(reference.pairs.size);
   });
 });
