@@ -89,7 +89,7 @@ describe('parseFile', () => {
 
   test('a file with no metadata anywhere is named after the file', async () => {
     const [episode] = await parseFile(fixture('debate.srt'));
-    expect([episode?.episodeId, episode?.title, episode?.turns.length]).toStrictEqual(['debate', 'debate', 3]);
+    expect([episode?.episodeId, episode?.title, episode?.turns.length]).toStrictEqual(['debate', 'Debate', 3]);
   });
 
   test('dispatches a .txt dialect to the sample-page parsers', async () => {

@@ -20,7 +20,7 @@ describe('parseBracketedTranscript', () => {
     expect(episode).toBeDefined();
     expect({ ...episode!, turns: undefined }).toStrictEqual({
       episodeId: 'bracketed-moonlake',
-      title: 'bracketed moonlake',
+      title: 'Bracketed Moonlake',
       date: null,
       durationSeconds: null,
       url: null,

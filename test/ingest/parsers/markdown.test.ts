@@ -112,7 +112,7 @@ describe('parseMarkdownTranscript', () => {
 
   test('a file with no front matter or heading takes its title and id from the file name', () => {
     const [episode] = parseMarkdownTranscript('**A:** hi', { fileName: 'corpus/practical-ai-12.md' });
-    expect([episode?.episodeId, episode?.title]).toStrictEqual(['practical-ai-12', 'practical ai 12']);
+    expect([episode?.episodeId, episode?.title]).toStrictEqual(['practical-ai-12', 'Practical AI 12']);
   });
 
   test('property: any text parses without throwing and keeps marks in order', () => {

@@ -31,7 +31,7 @@ describe('parsePodcastingJson', () => {
     expect(parsePodcastingJson(readFileSync(fixtureUrl('words.json'), 'utf8'), options)).toStrictEqual([
       {
         episodeId: 'words',
-        title: 'words',
+        title: 'Words',
         date: null,
         durationSeconds: 4.2,
         url: null,

@@ -26,7 +26,7 @@ describe('parseSrt', () => {
     expect(parseSrt(fixture, options)).toStrictEqual([
       {
         episodeId: 'debate',
-        title: 'debate',
+        title: 'Debate',
         date: null,
         durationSeconds: 3603,
         url: null,

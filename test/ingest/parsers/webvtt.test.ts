@@ -26,7 +26,7 @@ describe('parseWebVtt', () => {
     expect(parseWebVtt(fixture, options)).toStrictEqual([
       {
         episodeId: 'interview',
-        title: 'interview',
+        title: 'Interview',
         date: null,
         durationSeconds: 3727,
         url: null,
