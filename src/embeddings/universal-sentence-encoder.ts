@@ -19,7 +19,7 @@ export class UniversalSentenceEncoderEmbeddings extends PodciteEmbeddings {
   private readonly queries: QueryBatcher;
 
   /**
-   * @param options.workers worker threads for `embedDocuments` (default 0: embed in this thread).
+   * @param options.workers worker threads for documents and questions (default 0: embed in this thread).
    * @param options.batchSize texts per model call (default 16; wasm memory grows with it).
    * @param options.queryCacheSize question vectors to remember (0 turns the cache off, as benchmarks do).
    */
