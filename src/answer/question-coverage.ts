@@ -13,7 +13,7 @@ import { embeddingText } from '../util/chunk-text.js';
 export interface CorpusVocabulary {
   /** Lower-cased words (`splitWords`), with their stems. */
   words: ReadonlySet<string>;
-  /** Neighbouring word pairs, both spaced ("gen 4") and joined ("gen4"), for compounds. */
+  /** Neighbouring word pairs written together ("gen 4" → "gen4"), for compounds and split names. */
   pairs: ReadonlySet<string>;
   /** Words grouped by length, for the bounded fuzzy lookup. */
   wordsByLength: ReadonlyMap<number, readonly string[]>;
@@ -39,7 +39,7 @@ function vocabularyBuilder(): { add(text: string): void; finish(): CorpusVocabul
         words.add(stem(word));
         const next = list[position + 1];
         if (next !== undefined) {
-          pairs.add(`${word} ${next}`);
+          // Only the joined form: "gen 4" side by side always also gives "gen4".
           pairs.add(`${word}${next}`);
         }
       }
@@ -72,33 +72,57 @@ function* indexTexts(index: LoadedIndex): Generator<string> {
   for (const episode of index.manifest.episodes) yield episode.title;
 }
 
-/** The vocabulary of an index: chunk texts, titles, chapters and speakers. Cached per loaded index. */
+/** A vocabulary build under way: the texts still to add, and what has been added so far. */
+interface PendingVocabulary {
+  texts: Iterator<string>;
+  builder: ReturnType<typeof vocabularyBuilder>;
+}
+
+const pendingByIndex = new WeakMap<LoadedIndex, PendingVocabulary>();
+
+/** The build of an index's vocabulary, started now or already under way. */
+function pendingVocabulary(index: LoadedIndex): PendingVocabulary {
+  let pending = pendingByIndex.get(index);
+  if (!pending) {
+    pending = { texts: indexTexts(index), builder: vocabularyBuilder() };
+    pendingByIndex.set(index, pending);
+  }
+  return pending;
+}
+
+/** Adds texts until none is left or `stopAt` (a `performance.now()` time) passes; true when done. */
+function advance(index: LoadedIndex, pending: PendingVocabulary, stopAt = Number.POSITIVE_INFINITY): boolean {
+  for (let next = pending.texts.next(); !next.done; next = pending.texts.next()) {
+    pending.builder.add(next.value);
+    if (performance.now() >= stopAt) return false;
+  }
+  vocabularyByIndex.set(index, pending.builder.finish());
+  pendingByIndex.delete(index);
+  return true;
+}
+
+/**
+ * The vocabulary of an index: chunk texts, titles, chapters and speakers. Cached per loaded index.
+ * A question that arrives while `prepareCorpusVocabulary` is under way finishes that build rather
+ * than starting another.
+ */
 export function corpusVocabulary(index: LoadedIndex): CorpusVocabulary {
   const cached = vocabularyByIndex.get(index);
   if (cached) return cached;
-  const vocabulary = buildCorpusVocabulary(indexTexts(index));
-  vocabularyByIndex.set(index, vocabulary);
-  return vocabulary;
+  advance(index, pendingVocabulary(index));
+  return vocabularyByIndex.get(index) as CorpusVocabulary;
 }
 
 /**
  * Builds `corpusVocabulary(index)` ahead of the first question in slices of about `sliceMs`,
  * yielding to the event loop between them: on the Practical AI index the whole build is several
- * seconds of CPU that would otherwise stall every request. A question that needs the vocabulary
- * before it is done builds it itself, and this one then stops.
+ * seconds of CPU that would otherwise stall every request.
  */
 export async function prepareCorpusVocabulary(index: LoadedIndex, sliceMs = 15): Promise<void> {
-  if (vocabularyByIndex.has(index)) return;
-  const builder = vocabularyBuilder();
-  let sliceStart = performance.now();
-  for (const text of indexTexts(index)) {
-    builder.add(text);
-    if (performance.now() - sliceStart < sliceMs) continue;
+  while (!vocabularyByIndex.has(index)) {
+    if (advance(index, pendingVocabulary(index), performance.now() + sliceMs)) return;
     await new Promise((resolve) => setImmediate(resolve));
-    if (vocabularyByIndex.has(index)) return;
-    sliceStart = performance.now();
   }
-  if (!vocabularyByIndex.has(index)) vocabularyByIndex.set(index, builder.finish());
 }
 
 /** A word-like token with inner hyphens or dots ("Gen-4", "2.0", "U.S"). */
@@ -183,7 +207,7 @@ export function corpusMentions(vocabulary: CorpusVocabulary, term: SalientTerm):
   if (term.words.length === 1) return false;
   return term.words.slice(1).every((word, position) => {
     const before = term.words[position] ?? '';
-    return vocabulary.pairs.has(`${before} ${word}`) || vocabulary.pairs.has(`${before}${word}`);
+    return vocabulary.pairs.has(`${before}${word}`);
   });
 }
 

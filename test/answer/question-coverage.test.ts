@@ -110,4 +110,23 @@ describe('prepareCorpusVocabulary', () => {
     expect([...prepared.words].sort()).toStrictEqual([...reference.words].sort());
     expect(prepared.pairs.size).toBe(reference.pairs.size);
   });
+
+  test('a question asked while the build is under way finishes that build instead of starting another', async () => {
+    const chunks = Array.from({ length: 40 }, (_, copy) =>
+      sampleChunks.map((chunk) => ({
+        ...chunk,
+        chunkId: `${chunk.chunkId}-${copy}`,
+        ordinal: chunk.ordinal + copy * 100,
+      })),
+    ).flat();
+    const index = await createSampleIndex(chunks);
+    const preparing = prepareCorpusVocabulary(index, 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const duringBuild = corpusVocabulary(index);
+    await preparing;
+    expect(corpusVocabulary(index)).toBe(duringBuild);
+    const reference = corpusVocabulary(await createSampleIndex(chunks));
+    expect([...duringBuild.words].sort()).toStrictEqual([...reference.words].sort());
+    expect(duringBuild.pairs.size).toBe(reference.pairs.size);
+  });
 });
