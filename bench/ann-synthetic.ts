@@ -8,7 +8,7 @@
  * Usage: tsx bench/ann-synthetic.ts [--count 100000] [--dimension 512] [--queries 200] [--ef-construction 200]
  */
 import hnswlib from 'hnswlib-node';
-import { exactTopK, percentile, printTable } from './bench-util.js';
+import { exactTopK, percentile, printTable, random } from './bench-util.js';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -18,18 +18,6 @@ export interface AnnScaleResult {
   buildSeconds: number;
   rssMegabytesAfterBuild: number;
   rows: Array<{ ef: number; recallAt10: number; p50Ms: number; p99Ms: number }>;
-}
-
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(next: () => number): number {

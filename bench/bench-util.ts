@@ -1,4 +1,4 @@
-/** Small helpers shared by the benchmarks: percentiles and aligned tables. */
+/** Small helpers shared by the benchmarks: percentiles, aligned tables, a seeded PRNG. */
 
 /** The p-th percentile (0..100) by nearest rank; NaN for an empty list. */
 export function percentile(values: number[], p: number): number {
@@ -44,4 +44,16 @@ export function exactTopK(options: {
     }
   }
   return best.map((entry) => entry.label);
+}
+
+/** Deterministic PRNG (mulberry32): the same seed gives the same sequence, so runs are comparable. */
+export function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

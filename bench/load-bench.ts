@@ -18,7 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printTable } from './bench-util.js';
+import { printTable, random } from './bench-util.js';
 import type { CorpusName } from './ingest-bench.js';
 import { loadQuestions, type TargetCheck } from './query-bench.js';
 
@@ -151,18 +151,6 @@ async function processStats(pid: number): Promise<{ rssMegabytes: number; cpuMs:
   // Fields 14 and 15 of /proc/PID/stat (utime, stime), counted after the "(comm)" field; clock ticks of 10 ms.
   const ticks = Number(stat[11]) + Number(stat[12]);
   return { rssMegabytes: rssKilobytes / 1024, cpuMs: ticks * 10 };
-}
-
-/** Deterministic PRNG (mulberry32), so every run asks the same questions. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -89,16 +89,20 @@ describe('unseenWords', () => {
   });
 });
 
+/** Forty copies of the sample chunks, so a vocabulary build takes several 0 ms slices. */
+function manyChunks() {
+  return Array.from({ length: 40 }, (_, copy) =>
+    sampleChunks.map((chunk) => ({
+      ...chunk,
+      chunkId: `${chunk.chunkId}-${copy}`,
+      ordinal: chunk.ordinal + copy * 100,
+    })),
+  ).flat();
+}
+
 describe('prepareCorpusVocabulary', () => {
   test('builds the same vocabulary as corpusVocabulary while letting other work run between slices', async () => {
-    // Many copies of the sample chunks, so the build takes several slices of 0 ms.
-    const chunks = Array.from({ length: 40 }, (_, copy) =>
-      sampleChunks.map((chunk) => ({
-        ...chunk,
-        chunkId: `${chunk.chunkId}-${copy}`,
-        ordinal: chunk.ordinal + copy * 100,
-      })),
-    ).flat();
+    const chunks = manyChunks();
     const index = await createSampleIndex(chunks);
     const reference = corpusVocabulary(await createSampleIndex(chunks));
     let ticks = 0;
@@ -112,13 +116,7 @@ describe('prepareCorpusVocabulary', () => {
   });
 
   test('a question asked while the build is under way finishes that build instead of starting another', async () => {
-    const chunks = Array.from({ length: 40 }, (_, copy) =>
-      sampleChunks.map((chunk) => ({
-        ...chunk,
-        chunkId: `${chunk.chunkId}-${copy}`,
-        ordinal: chunk.ordinal + copy * 100,
-      })),
-    ).flat();
+    const chunks = manyChunks();
     const index = await createSampleIndex(chunks);
     const preparing = prepareCorpusVocabulary(index, 0);
     await new Promise((resolve) => setImmediate(resolve));
