@@ -188,8 +188,14 @@ function runScale(options: Arguments): TargetCheck[] {
     {
       target: '1M-chunk ANN p99 ≤ 10 ms, recall@10 ≥ 0.95',
       measured: `p99 ${sourceP99.toFixed(2)} ms (p50 ${(measuredMillion ? sourceRow.p50Ms : sourceRow.p50Ms * growth).toFixed(2)} ms) at recall ${sourceRow.recallAt10.toFixed(3)} (ef ${sourceRow.ef})`,
-      pass: sourceP99 <= 10 && sourceRow.recallAt10 >= 0.95,
-      ...(measuredMillion ? {} : { note: `extrapolated from ${source.count.toLocaleString('en')} synthetic vectors` }),
+      // An extrapolation is no measurement: at 1M the measured recall at a fixed ef was far lower than
+      // the 100k run predicts (bench/RESULTS.md), so only a 1M run can pass.
+      pass: measuredMillion !== undefined && sourceP99 <= 10 && sourceRow.recallAt10 >= 0.95,
+      ...(measuredMillion
+        ? {}
+        : {
+            note: `extrapolated from ${source.count.toLocaleString('en')} synthetic vectors; run --count 1000000 to judge`,
+          }),
     },
   ];
 }
