@@ -126,7 +126,6 @@ export class Bm25Index {
     // A dense accumulator beats a Map when common terms touch thousands of documents.
     const scores = this.scratch;
     const touched: number[] = [];
-    const k1Plus1 = this.parameters.k1 + 1;
     for (const term of new Set(terms)) {
       const list = this.postings.get(term);
       if (!list) continue;
@@ -136,7 +135,7 @@ export class Bm25Index {
         const document = documents[position]!;
         const frequency = frequencies[position]!;
         if (scores[document] === 0) touched.push(document);
-        scores[document] = scores[document]! + (idf * frequency * k1Plus1) / (frequency + this.lengthNorms[document]!);
+        scores[document] = scores[document]! + this.termScore(idf, frequency, document);
       }
     }
     const best = new TopMatches(options.k);
@@ -157,17 +156,13 @@ export class Bm25Index {
       if (!list) continue;
       const position = binarySearch(list.documents, document);
       if (position < 0) continue;
-      total += this.termScore({
-        idf: this.inverseDocumentFrequency(term),
-        frequency: list.frequencies[position]!,
-        document,
-      });
+      total += this.termScore(this.inverseDocumentFrequency(term), list.frequencies[position]!, document);
     }
     return total;
   }
 
-  private termScore(options: { idf: number; frequency: number; document: number }): number {
-    const { idf, frequency, document } = options;
+  /** One term's BM25 contribution to a document (positional arguments: this runs once per posting). */
+  private termScore(idf: number, frequency: number, document: number): number {
     return (idf * frequency * (this.parameters.k1 + 1)) / (frequency + this.lengthNorms[document]!);
   }
 }
