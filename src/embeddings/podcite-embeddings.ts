@@ -22,6 +22,14 @@ export abstract class PodciteEmbeddings extends Embeddings {
     this.queryCache = new LruCache(queryCacheSize ?? QUERY_CACHE_SIZE);
   }
 
+  /**
+   * Whether a bulk ingest can use this embedder as it is: true unless it runs a local model in the
+   * calling thread only (then `ensureIndex` ingests with a worker-backed copy).
+   */
+  get suitsBulkIngest(): boolean {
+    return true;
+  }
+
   /** Loads the model (in every worker, where there are workers) so the first question does not wait for it. */
   async warmUp(): Promise<void> {
     await this.embedQuery('warm up');

@@ -38,6 +38,10 @@ export class UniversalSentenceEncoderEmbeddings extends PodciteEmbeddings {
     });
   }
 
+  override get suitsBulkIngest(): boolean {
+    return this.pool !== undefined;
+  }
+
   override async embedDocuments(documents: string[]): Promise<number[][]> {
     if (this.pool) return this.pool.embed(documents);
     return this.embedHere(documents);

@@ -16,7 +16,8 @@ const SAMPLE_CORPUS = fileURLToPath(new URL('../../data/', import.meta.url));
  * Loads the index in `config.indexDir`; when there is none yet, first ingests the bundled sample
  * corpus (progress on stderr) so a fresh clone answers questions after one `npm start`.
  * Other load errors (embedder mismatch, damage) are thrown, not papered over by a re-ingest.
- * @param options.embeddings the embedder that will query the index (the ingest uses its own worker-backed copy when local).
+ * @param options.embeddings the embedder that will query the index; it also ingests unless it embeds in
+ *   this thread only (`suitsBulkIngest`), when a worker-backed copy does.
  * @param options.log where status lines go (default: stderr).
  */
 export async function ensureIndex(options: {
@@ -35,9 +36,11 @@ export async function ensureIndex(options: {
   }
   const paths = options.corpusPaths ?? [SAMPLE_CORPUS];
   log(`No index at ${config.indexDir} yet: indexing the sample corpus first (one time, about a minute).`);
-  // Serving embeds short queries in-process; a bulk ingest is worth a worker per core.
-  const ingestEmbeddings =
-    config.embeddings === 'local' ? createEmbeddings(config, { workers: embeddingWorkerCount() }) : embeddings;
+  // The server's embedder already has a worker per core and is used as it is (no second set of
+  // models); one that embeds in this thread (ask, eval) gets a worker-backed copy for the ingest.
+  const ingestEmbeddings = embeddings.suitsBulkIngest
+    ? embeddings
+    : createEmbeddings(config, { workers: embeddingWorkerCount() });
   const progress = createProgressReporter(process.stderr);
   const started = performance.now();
   try {

@@ -10,7 +10,7 @@ import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 describe('ensureIndex', () => {
   let root: string;
   let transcript: string;
-  // EMBEDDINGS=openai makes ensureIndex ingest with the embedder it is given instead of starting model workers.
+  // The fake embedder suits a bulk ingest, so ensureIndex ingests with it rather than starting model workers.
   const configFor = (indexDir: string) => ({
     ...loadConfig({ EMBEDDINGS: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }),
     indexDir,
