@@ -16,12 +16,14 @@
  * --rounds    passes over the questions in the query section (default 3).
  * --requests  total requests in the load section, shared by its four runs (default 10000).
  * --count     vector counts for the scale section (default 100000; 1000000 needs ~4 GB and hours on 2 cores).
- * --queries   query vectors for the scale section (default 200).
+ * --queries   query vectors for the scale section (default 1000).
  */
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
-import { printAnnRows, runAnnScale } from './ann-synthetic.js';
+import path from 'node:path';
+import { type AnnScaleResult, printAnnRows, runAnnScale } from './ann-synthetic.js';
 import { printTable } from './bench-util.js';
 import {
+  BENCH_ROOT,
   buildStandInIndex,
   CORPUS_PATHS,
   type CorpusName,
@@ -75,7 +77,7 @@ function parseArguments(argv: string[]): Arguments {
     rounds: 3,
     requests: 10_000,
     counts: [100_000],
-    queries: 200,
+    queries: 1000,
   };
   for (let position = 0; position < argv.length; position++) {
     const argument = argv[position]!;
@@ -145,20 +147,28 @@ function indexNote(options: Arguments): string | undefined {
   return options.corpus === 'sample' ? 'sample index, not Practical AI' : undefined;
 }
 
-function runScale(options: Arguments): TargetCheck[] {
+async function runScale(options: Arguments): Promise<TargetCheck[]> {
   console.log('\n## scale (HNSW on synthetic clustered 512-d vectors; M 16, efConstruction 200)\n');
-  const efValues = [10, 32, 64, 128, 256];
-  const results = options.counts.map((count) => {
-    const rssBefore = process.memoryUsage().rss / 2 ** 20;
-    const result = runAnnScale({ count, dimension: SCALE_DIMENSION, queries: options.queries, efValues });
+  const efValues = [32, 64, 96, 128, 192, 256];
+  const results: AnnScaleResult[] = [];
+  for (const count of options.counts) {
+    const result = await runAnnScale({
+      count,
+      dimension: SCALE_DIMENSION,
+      queries: options.queries,
+      efValues,
+      cacheDir: path.join(BENCH_ROOT, 'ann'),
+    });
+    const built = result.fromCache
+      ? `build ${result.buildSeconds.toFixed(1)} s, measured by the run that built it at ${result.builtAt} (index loaded from ${path.join(BENCH_ROOT, 'ann')})`
+      : `build ${result.buildSeconds.toFixed(1)} s`;
     console.log(
-      `${count.toLocaleString('en')} vectors: build ${result.buildSeconds.toFixed(1)} s ` +
-        `(${(count / result.buildSeconds).toFixed(0)} inserts/s), RSS ${rssBefore.toFixed(0)} → ${result.rssMegabytesAfterBuild.toFixed(0)} MB ` +
-        `(${(result.rssMegabytesAfterBuild - rssBefore).toFixed(0)} MB for vectors + index)`,
+      `${count.toLocaleString('en')} vectors: ${built}, ${(count / result.buildSeconds).toFixed(0)} inserts/s, ` +
+        `+${result.buildRssMegabytes.toFixed(0)} MB resident for the index; ${result.queries} queries × ${result.rounds} timed rounds after a warm-up pass`,
     );
     printAnnRows(result.rows);
-    return { ...result, rssBefore };
-  });
+    results.push(result);
+  }
 
   // The largest run measured stands in for the catalogue, extrapolated: HNSW search visits
   // ~log(n) layers' worth of nodes, building inserts n points at ~log(n) each, memory is linear.
@@ -282,7 +292,7 @@ async function main(): Promise<void> {
         );
         break;
       case 'scale':
-        targets.push(...runScale(options));
+        targets.push(...(await runScale(options)));
         break;
       case 'timestamps':
         await runTimestamps();
