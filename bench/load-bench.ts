@@ -16,6 +16,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable, random } from './bench-util.js';
@@ -229,6 +230,22 @@ async function fire(options: {
 }
 
 /**
+ * What the server's CPU cost per request allows at best: with every core serving and nothing else
+ * running, `cores / cost` requests a second; with `connections` requests always in flight, Little's
+ * law then puts the mean latency at no less than `connections · cost / cores`.
+ */
+function printLatencyBound(run: LoadRun): void {
+  const cores = cpus().length;
+  const ceiling = (1000 * cores) / run.serverCpuMsPerRequest;
+  const meanFloor = (run.connections * run.serverCpuMsPerRequest) / cores;
+  console.log(
+    `Bound for ${run.endpoint} with ${run.mix} questions: ${run.serverCpuMsPerRequest.toFixed(1)} server CPU-ms a request → at most ` +
+      `${ceiling.toFixed(0)} req/s on ${cores} cores (measured ${run.requestsPerSecond.toFixed(0)}, the load generator shares the cores); ` +
+      `${run.connections} in flight → mean latency ≥ ${meanFloor.toFixed(0)} ms (measured p50 ${run.p50Ms} ms).`,
+  );
+}
+
+/**
  * The load section: five autocannon runs sharing `totalRequests` equally (search and chat at 20
  * and 100 connections with distinct questions, then search at 20 with the dev-set mix), after a
  * short warm-up; the server's memory is read before the first and after the last.
@@ -302,6 +319,7 @@ export async function runLoadBench(options: {
 
     const search20 = runs.find((run) => run.endpoint === '/api/search' && run.connections === 20);
     if (search20) {
+      printLatencyBound(search20);
       const popular = runs.find((run) => run.mix === 'dev set');
       targets.push({
         target: '/api/search p99 ≤ 100 ms at 20 connections',

@@ -7,6 +7,7 @@ import { createEmbeddings, embeddingWorkerCount } from '../embeddings/create-emb
 import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
+import { cachedRetriever } from '../retrieval/cached-retriever.js';
 import { createRetriever } from '../retrieval/create-retriever.js';
 import { ensureIndex } from '../store/ensure-index.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
@@ -47,7 +48,8 @@ export async function startPodcite(
   let answerer: Answerer;
   try {
     index = await ensureIndex({ config, embeddings, log });
-    const retriever = createRetriever({ index, embeddings });
+    // Repeated searches (starter questions, popular ones) are answered from memory.
+    const retriever = cachedRetriever(createRetriever({ index, embeddings }));
     answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
     // Load the embedding model in the background while the server starts listening, so neither
     // /api/health nor (mostly) the first question waits for it; a failure shows on the first query too.

@@ -26,6 +26,11 @@ export class LruCache<Key, Value> {
     return value;
   }
 
+  /** Forgets `key`; true when it was there. */
+  delete(key: Key): boolean {
+    return this.entries.delete(key);
+  }
+
   set(key: Key, value: Value): void {
     if (this.capacity === 0) return;
     this.entries.delete(key);
