@@ -77,6 +77,8 @@ export interface LoadRun {
   serverErrors: number;
   /** CPU milliseconds of the server process per completed request. */
   serverCpuMsPerRequest: number;
+  /** The server's resident memory once the run ended (main thread and workers). */
+  rssMegabytesAfter?: number | undefined;
 }
 
 /** A podcite server in its own process. */
@@ -288,6 +290,7 @@ export async function runLoadBench(options: {
       const questions = step.mix === 'distinct' ? pool.slice(next, next + amount) : devQuestions;
       if (step.mix === 'distinct') next += amount;
       const run = await fire({ server, ...step, amount, questions });
+      run.rssMegabytesAfter = (await processStats(server.pid)).rssMegabytes;
       runs.push(run);
       process.stderr.write(
         `  ${run.endpoint} ${run.mix} × ${run.connections}: ${run.requestsPerSecond.toFixed(1)} req/s, p99 ${run.p99Ms} ms\n`,
@@ -309,6 +312,7 @@ export async function runLoadBench(options: {
         'non-2xx': run.non2xx,
         '5xx/logged': run.serverErrors,
         'server CPU ms/req': run.serverCpuMsPerRequest.toFixed(1),
+        'RSS after MB': run.rssMegabytesAfter?.toFixed(0) ?? '',
       })),
     );
     const total = runs.reduce((sum, run) => sum + run.requests, 0);
