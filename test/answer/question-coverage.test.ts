@@ -34,6 +34,19 @@ describe('salientTerms', () => {
   });
 });
 
+describe('buildCorpusVocabulary', () => {
+  test('pairs are neighbouring words written together, in order, within one text', () => {
+    expect(vocabulary.hasPair('minif2f')).toBe(true);
+    expect(vocabulary.hasPair('gen4')).toBe(true);
+    expect(vocabulary.hasPair('latentspace')).toBe(true);
+    // The same words, but not side by side, in the other order, or across two texts.
+    expect(vocabulary.hasPair('mistralmodel')).toBe(false);
+    expect(vocabulary.hasPair('4gen')).toBe(false);
+    expect(vocabulary.hasPair('joinedwe')).toBe(false);
+    expect(vocabulary.hasPair('g')).toBe(false);
+  });
+});
+
 describe('corpusMentions', () => {
   test.each([
     ['Mistral', ['mistral'], true],
@@ -112,7 +125,7 @@ describe('prepareCorpusVocabulary', () => {
     expect(ticks).toBeGreaterThan(1);
     const prepared = corpusVocabulary(index);
     expect([...prepared.words].sort()).toStrictEqual([...reference.words].sort());
-    expect(prepared.pairs.size).toBe(reference.pairs.size);
+    expect(prepared.pairCount).toBe(reference.pairCount);
   });
 
   test('a question asked while the build is under way finishes that build instead of starting another', async () => {
@@ -125,6 +138,6 @@ describe('prepareCorpusVocabulary', () => {
     expect(corpusVocabulary(index)).toBe(duringBuild);
     const reference = corpusVocabulary(await createSampleIndex(chunks));
     expect([...duringBuild.words].sort()).toStrictEqual([...reference.words].sort());
-    expect(duringBuild.pairs.size).toBe(reference.pairs.size);
+    expect(duringBuild.pairCount).toBe(reference.pairCount);
   });
 });
