@@ -78,7 +78,7 @@ export interface LoadRun {
   /** CPU milliseconds of the server process per completed request. */
   serverCpuMsPerRequest: number;
   /** The server's resident memory once the run ended (main thread and workers). */
-  rssMegabytesAfter?: number | undefined;
+  rssMegabytesAfter: number;
 }
 
 /** A podcite server in its own process. */
@@ -212,7 +212,8 @@ async function fire(options: {
       client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)]);
     },
   });
-  const cpuMs = (await processStats(options.server.pid)).cpuMs - cpuBefore;
+  const after = await processStats(options.server.pid);
+  const cpuMs = after.cpuMs - cpuBefore;
   const completed = Object.values(result.statusCodeStats).reduce((sum, entry) => sum + entry.count, 0);
   return {
     endpoint: options.endpoint,
@@ -228,6 +229,7 @@ async function fire(options: {
     non2xx: result.non2xx,
     serverErrors: result['5xx'] + (options.server.stderrLines() - errorsBefore),
     serverCpuMsPerRequest: cpuMs / Math.max(1, completed),
+    rssMegabytesAfter: after.rssMegabytes,
   };
 }
 
@@ -290,7 +292,6 @@ export async function runLoadBench(options: {
       const questions = step.mix === 'distinct' ? pool.slice(next, next + amount) : devQuestions;
       if (step.mix === 'distinct') next += amount;
       const run = await fire({ server, ...step, amount, questions });
-      run.rssMegabytesAfter = (await processStats(server.pid)).rssMegabytes;
       runs.push(run);
       process.stderr.write(
         `  ${run.endpoint} ${run.mix} × ${run.connections}: ${run.requestsPerSecond.toFixed(1)} req/s, p99 ${run.p99Ms} ms\n`,
@@ -312,7 +313,7 @@ export async function runLoadBench(options: {
         'non-2xx': run.non2xx,
         '5xx/logged': run.serverErrors,
         'server CPU ms/req': run.serverCpuMsPerRequest.toFixed(1),
-        'RSS after MB': run.rssMegabytesAfter?.toFixed(0) ?? '',
+        'RSS after MB': run.rssMegabytesAfter.toFixed(0),
       })),
     );
     const total = runs.reduce((sum, run) => sum + run.requests, 0);

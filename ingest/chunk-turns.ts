@@ -5,7 +5,7 @@
  * `shownotes` chunks.
  */
 import type { Chapter, Chunk, TimeAnchor } from '../src/domain.js';
-import { sentenceSpans as splitSentences } from '../src/util/split-sentences.js';
+import { sentenceSpans } from '../src/util/split-sentences.js';
 import { formatTimestamp } from '../src/util/time-label.js';
 import type { ResolvedTurn, WordTime } from './resolve-timestamps.js';
 
@@ -88,7 +88,7 @@ export function packSpans(
 function unitsOf(turn: ResolvedTurn, turnIndex: number): Unit[] {
   const total = turn.words.length;
   if (total <= MAX_CHUNK_WORDS) return [{ turnIndex, turn, start: 0, end: turn.text.length, words: total }];
-  const sentences = splitSentences(turn.text).map((sentence) => ({
+  const sentences = sentenceSpans(turn.text).map((sentence) => ({
     start: sentence.start,
     end: sentence.end,
     words: countWords(sentence.text),
@@ -176,7 +176,7 @@ function buildChunk(options: {
     const wordAt = new Map(unit.turn.words.map((word) => [word.offset, word]));
     const first = unit.turn.words.find((word) => word.offset >= unit.start);
     if (first) addAnchor(lineStart, first);
-    for (const sentence of splitSentences(body)) {
+    for (const sentence of sentenceSpans(body)) {
       const word = wordAt.get(unit.start + sentence.start);
       if (word) addAnchor(bodyStart + sentence.start, word);
     }
@@ -268,7 +268,7 @@ export function chunkShowNotes(options: {
   const pieces = paragraphs.flatMap((paragraph) => {
     const words = countWords(paragraph);
     if (words <= MAX_CHUNK_WORDS) return [{ text: paragraph, words }];
-    const sentences = splitSentences(paragraph).map((sentence) => ({ ...sentence, words: countWords(sentence.text) }));
+    const sentences = sentenceSpans(paragraph).map((sentence) => ({ ...sentence, words: countWords(sentence.text) }));
     return packSpans(sentences, MAX_CHUNK_WORDS, paragraph).map((piece) => ({
       text: paragraph.slice(piece.start, piece.end),
       words: piece.words,
