@@ -55,7 +55,9 @@ beforeAll(async () => {
   sharedPage = await context.newPage();
   sharedPage.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   sharedPage.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    // A failed load names its resource only in the location, so keep it: the message alone cannot be traced.
+    const where = message.location().url;
+    if (message.type() === 'error') problems.push(`console: ${message.text()}${where ? ` (${where})` : ''}`);
   });
   sharedPage.on('dialog', (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -88,7 +90,8 @@ async function openPage(options: { url?: string; width?: number; colorScheme?: '
   // Storage belongs to the origin: clear it from a blank page of that origin, served by the browser.
   const blank = `${url}/blank-for-tests`;
   await page.route(blank, (route) =>
-    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>-</title>' }),
+    // The icon link stops Chromium asking the server for /favicon.ico, a 404 that could land mid-test.
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><link rel="icon" href="data:,"><title>-</title>' }),
   );
   await page.goto(blank);
   await page.evaluate(() => {
