@@ -6,6 +6,7 @@ import type { ParsedEpisode } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
 import type { ParseOptions } from './parse-options.js';
 import {
+  appendMarkedLine,
   collapseSpaces,
   countLabels,
   type DialectResult,
@@ -14,8 +15,8 @@ import {
   readLabel,
   readLineMark,
   standaloneEpisode,
-  TurnBuilder,
 } from './transcript-lines.js';
+import { TurnBuilder } from './turn-builder.js';
 
 /** Most seconds between a heading and the labelled line it introduces. */
 const HEADING_GAP_SECONDS = 30;
@@ -74,36 +75,26 @@ export function parseBracketedLines(lines: readonly string[]): DialectResult {
     return true;
   };
 
-  const result: DialectResult = { turns: [], headings: [], structure: [] };
-  let current: TurnBuilder | undefined;
-  let chapter: string | undefined;
-  const flush = () => {
-    if (current && !current.isEmpty) result.turns.push(current.build());
-    current = undefined;
-  };
+  const builder = new TurnBuilder();
+  const headings: Heading[] = [];
+  const structure: string[] = [];
   entries.forEach((entry, index) => {
     if (isHeading(index)) {
-      flush();
-      const heading: Heading = { title: entry.rest, seconds: entry.seconds };
-      result.headings.push(heading);
-      chapter = heading.title;
+      builder.endTurn();
+      headings.push({ title: entry.rest, seconds: entry.seconds });
+      builder.chapter = entry.rest;
       return;
     }
     const labelled = readLabel(entry.rest);
     if (labelled) {
-      result.structure.push(labelled.label);
-      if (!current || current.speaker !== labelled.label) {
-        flush();
-        current = new TurnBuilder(labelled.label, chapter);
-      }
-      current.append(labelled.text, entry.seconds);
+      structure.push(labelled.label);
+      if (builder.currentSpeaker !== labelled.label) builder.startTurn(labelled.label);
+      appendMarkedLine(builder, labelled.text, entry.seconds);
       return;
     }
-    current ??= new TurnBuilder(null, chapter);
-    current.append(entry.rest, entry.seconds);
+    appendMarkedLine(builder, entry.rest, entry.seconds);
   });
-  flush();
-  return result;
+  return { turns: builder.finish(), headings, structure };
 }
 
 /** Parses a .txt file holding only a bracketed transcript; the title comes from the file name. */

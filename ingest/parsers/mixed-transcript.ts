@@ -7,14 +7,16 @@ import type { ParsedEpisode } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
 import type { ParseOptions } from './parse-options.js';
 import {
+  appendMarkedLine,
   collapseSpaces,
   countLabels,
   type DialectResult,
+  type Heading,
   isHeadingLike,
   readLabel,
   standaloneEpisode,
-  TurnBuilder,
 } from './transcript-lines.js';
+import { TurnBuilder } from './turn-builder.js';
 
 const ROLE_LINE = /^(?:Host|Co-?host|Guest|Interviewer|Moderator)$/i;
 const NAME_LIKE = /^[\p{L}][\p{L}.'’-]*(?: [\p{L}][\p{L}.'’-]*){0,3}$/u;
@@ -69,55 +71,44 @@ export function parseMixedLines(lines: readonly string[]): DialectResult {
     else kinds.push('text');
   });
 
-  const result: DialectResult = { turns: [], headings: [], structure: [] };
-  let current: TurnBuilder | undefined;
-  let chapter: string | undefined;
-  const flush = () => {
-    if (current && !current.isEmpty) result.turns.push(current.build());
-    current = undefined;
-  };
-  const startOrContinue = (speaker: string) => {
-    if (current?.speaker === speaker) return current;
-    flush();
-    current = new TurnBuilder(speaker, chapter);
-    return current;
+  const builder = new TurnBuilder();
+  const headings: Heading[] = [];
+  const structure: string[] = [];
+  /** Appends to `speaker`'s open turn, opening one when someone else (or no one) is speaking. */
+  const appendSpoken = (speaker: string, text: string) => {
+    structure.push(speaker);
+    if (builder.currentSpeaker !== speaker) builder.startTurn(speaker);
+    appendMarkedLine(builder, text);
   };
   entries.forEach((line, index) => {
     switch (kinds[index]) {
       case 'heading':
-        flush();
-        result.headings.push({ title: line, seconds: null });
-        chapter = line;
+        builder.endTurn();
+        headings.push({ title: line, seconds: null });
+        builder.chapter = line;
         return;
-      case 'name': {
-        flush();
-        const roleLine = kinds[index + 1] === 'role' ? entries[index + 1] : undefined;
-        current = new TurnBuilder(line, chapter, roleLine);
-        result.structure.push(line);
+      case 'name':
+        builder.startTurn(line, { role: kinds[index + 1] === 'role' ? entries[index + 1] : undefined });
+        structure.push(line);
         return;
-      }
       case 'role':
-        result.structure.push(line);
+        structure.push(line);
         return;
       case 'label': {
         const { label, text } = readLabel(line)!;
-        result.structure.push(label);
-        startOrContinue(label).append(text);
+        appendSpoken(label, text);
         return;
       }
       case 'name-text': {
         const speaker = nameTextSpeaker(line)!;
-        result.structure.push(speaker);
-        startOrContinue(speaker).append(line.slice(speaker.length + 1));
+        appendSpoken(speaker, line.slice(speaker.length + 1));
         return;
       }
       default:
-        current ??= new TurnBuilder(null, chapter);
-        current.append(line);
+        appendMarkedLine(builder, line);
     }
   });
-  flush();
-  return result;
+  return { turns: builder.finish(), headings, structure };
 }
 
 /** Parses a .txt file holding only a mixed-dialect transcript; the title comes from the file name. */

@@ -6,13 +6,14 @@ import type { ParsedEpisode } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
 import type { ParseOptions } from './parse-options.js';
 import {
+  appendMarkedLine,
   collapseSpaces,
   countLabels,
   type DialectResult,
   readLabel,
   standaloneEpisode,
-  TurnBuilder,
 } from './transcript-lines.js';
+import { TurnBuilder } from './turn-builder.js';
 
 /**
  * Reads plain-speaker lines (the transcript section only) into turns. A label counts as a speaker
@@ -22,29 +23,20 @@ import {
 export function parsePlainSpeakerLines(lines: readonly string[]): DialectResult {
   const entries = lines.map(collapseSpaces).filter(Boolean);
   const counts = countLabels(entries);
-  const result: DialectResult = { turns: [], headings: [], structure: [] };
-  let current: TurnBuilder | undefined;
-  const flush = () => {
-    if (current && !current.isEmpty) result.turns.push(current.build());
-    current = undefined;
-  };
+  const builder = new TurnBuilder();
+  const structure: string[] = [];
   for (const line of entries) {
     const labelled = readLabel(line);
     const isSpeaker = labelled !== null && ((counts.get(labelled.label) ?? 0) >= 2 || /^\p{Lu}/u.test(labelled.label));
     if (labelled && isSpeaker) {
-      result.structure.push(labelled.label);
-      if (current?.speaker !== labelled.label) {
-        flush();
-        current = new TurnBuilder(labelled.label, undefined);
-      }
-      current.append(labelled.text);
+      structure.push(labelled.label);
+      if (builder.currentSpeaker !== labelled.label) builder.startTurn(labelled.label);
+      appendMarkedLine(builder, labelled.text);
       continue;
     }
-    current ??= new TurnBuilder(null, undefined);
-    current.append(line);
+    appendMarkedLine(builder, line);
   }
-  flush();
-  return result;
+  return { turns: builder.finish(), headings: [], structure };
 }
 
 /** Parses a .txt file holding only a plain-speaker transcript; the title comes from the file name. */

@@ -1,12 +1,12 @@
 /**
  * Line-level pieces shared by the transcript dialects (bracketed, mixed, plain speaker):
- * speaker labels, section headings, inline time marks and a builder that keeps mark offsets
- * right while whitespace is collapsed.
+ * speaker labels, section headings and inline time marks.
  */
-import type { ParsedEpisode, ParsedTurn, TimeMark } from '../../src/domain.js';
+import type { ParsedEpisode, ParsedTurn } from '../../src/domain.js';
 import { parseClock } from '../../src/util/time-label.js';
 import { episodeIdFromTitle, titleFromFileName } from './episode-id.js';
 import type { ParseOptions } from './parse-options.js';
+import type { TurnBuilder } from './turn-builder.js';
 
 /** A section heading as read from a transcript; `seconds` is null when the line carries no time. */
 export interface Heading {
@@ -108,61 +108,18 @@ export function countLabels(lines: readonly string[]): Map<string, number> {
 }
 
 /**
- * Builds one turn from pieces of text that may hold inline marks, collapsing whitespace while
- * keeping each mark's character offset on the word it precedes.
+ * Appends a line that may hold inline marks (`[05:00]`, `(05:00)`) to the builder's open turn: each
+ * mark times the word after it, and `lineSeconds` (when known) times the line's first word.
  */
-export class TurnBuilder {
-  private text = '';
-  private readonly marks: TimeMark[] = [];
-  private pending: number[] = [];
-
-  constructor(
-    readonly speaker: string | null,
-    readonly chapter: string | undefined,
-    readonly role: string | undefined = undefined,
-  ) {}
-
-  /** Appends a line of text; `lineSeconds` (when known) is the time at its first word. */
-  append(raw: string, lineSeconds: number | null = null): void {
-    if (lineSeconds !== null) this.pending.push(lineSeconds);
-    let last = 0;
-    for (const match of raw.matchAll(INLINE_MARK)) {
-      this.appendWords(raw.slice(last, match.index));
-      const seconds = parseClock(match[1] ?? match[2] ?? '');
-      if (seconds !== null) this.pending.push(seconds);
-      last = match.index + match[0].length;
-    }
-    this.appendWords(raw.slice(last));
+export function appendMarkedLine(builder: TurnBuilder, raw: string, lineSeconds: number | null = null): void {
+  builder.mark(lineSeconds);
+  let last = 0;
+  for (const match of raw.matchAll(INLINE_MARK)) {
+    builder.append(raw.slice(last, match.index));
+    builder.mark(parseClock(match[1] ?? match[2] ?? ''));
+    last = match.index + match[0].length;
   }
-
-  get isEmpty(): boolean {
-    return this.text.length === 0 && this.pending.length === 0;
-  }
-
-  build(): ParsedTurn {
-    const marks = [...this.marks];
-    for (const seconds of this.pending) marks.push({ offset: this.text.length, seconds });
-    const byOffset = new Map<number, number>();
-    // Two marks on one word (a line time and an inline minute mark): keep the later time.
-    for (const mark of marks) byOffset.set(mark.offset, Math.max(mark.seconds, byOffset.get(mark.offset) ?? -1));
-    const turn: ParsedTurn = {
-      speaker: this.speaker,
-      text: this.text,
-      marks: [...byOffset].sort((a, b) => a[0] - b[0]).map(([offset, seconds]) => ({ offset, seconds })),
-    };
-    if (this.chapter !== undefined) turn.chapter = this.chapter;
-    if (this.role !== undefined) turn.role = this.role;
-    return turn;
-  }
-
-  private appendWords(piece: string): void {
-    const words = collapseSpaces(piece);
-    if (!words) return;
-    const offset = this.text.length === 0 ? 0 : this.text.length + 1;
-    for (const seconds of this.pending) this.marks.push({ offset, seconds });
-    this.pending = [];
-    this.text = this.text ? `${this.text} ${words}` : words;
-  }
+  builder.append(raw.slice(last));
 }
 
 /** Chapters from headings: consecutive repeats of one heading count once. */

@@ -68,6 +68,11 @@ export class TurnBuilder {
     }
   }
 
+  /** Closes the open turn (at a section heading, say): text appended next opens a speaker-less one. */
+  endTurn(): void {
+    this.closeTurn();
+  }
+
   /** The finished turns; the builder should not be used afterwards. */
   finish(): ParsedTurn[] {
     this.closeTurn();

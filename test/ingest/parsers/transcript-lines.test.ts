@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { isHeadingLike, readLabel, TurnBuilder } from '../../../ingest/parsers/transcript-lines.js';
+import { appendMarkedLine, isHeadingLike, readLabel } from '../../../ingest/parsers/transcript-lines.js';
+import { TurnBuilder } from '../../../ingest/parsers/turn-builder.js';
 
 describe('isHeadingLike', () => {
   test.each([
@@ -53,22 +54,30 @@ describe('readLabel', () => {
   });
 });
 
-describe('TurnBuilder', () => {
+describe('appendMarkedLine', () => {
   test('keeps each mark on the word after it while collapsing whitespace', () => {
-    const builder = new TurnBuilder('swyx', 'Intro');
-    builder.append('  first   words [00:01:00]   next ', 50);
-    builder.append('(01:05) more (01:10)', null);
-    expect(builder.build()).toStrictEqual({
-      speaker: 'swyx',
-      text: 'first words next more',
-      marks: [
-        { offset: 0, seconds: 50 },
-        { offset: 12, seconds: 60 },
-        { offset: 17, seconds: 65 },
-        // A mark after the last word applies at the end of the text.
-        { offset: 21, seconds: 70 },
-      ],
-      chapter: 'Intro',
-    });
+    const builder = new TurnBuilder();
+    builder.chapter = 'Intro';
+    builder.startTurn('swyx');
+    appendMarkedLine(builder, '  first   words [00:01:00]   next ', 50);
+    appendMarkedLine(builder, '(01:05) more (01:06), attached (01:10)');
+    builder.startTurn('Alessio');
+    appendMarkedLine(builder, 'reply');
+    expect(builder.finish()).toStrictEqual([
+      {
+        speaker: 'swyx',
+        text: 'first words next more, attached',
+        marks: [
+          { offset: 0, seconds: 50 },
+          { offset: 12, seconds: 60 },
+          { offset: 17, seconds: 65 },
+          // Punctuation after a mark attaches to the word before it and carries the mark.
+          { offset: 21, seconds: 66 },
+        ],
+        chapter: 'Intro',
+      },
+      // A mark after a turn's last word times the next words spoken.
+      { speaker: 'Alessio', text: 'reply', marks: [{ offset: 0, seconds: 70 }], chapter: 'Intro' },
+    ]);
   });
 });
