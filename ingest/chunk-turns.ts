@@ -134,10 +134,31 @@ function groupUnits(units: readonly Unit[]): Unit[][] {
   return groups;
 }
 
+/** Index of the first of `words` (sorted by offset) at or after `offset`; `words.length` when none is. */
+function firstWordFrom(words: readonly WordTime[], offset: number): number {
+  let low = 0;
+  let high = words.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (words[middle]!.offset < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The unit's own words. Found by binary search, so a turn cut into n units costs n·log(words)
+ * rather than n·words: an unlabelled hour-long transcript is one turn of ~10,000 words.
+ */
+function unitWords(unit: Unit): readonly WordTime[] {
+  const { words } = unit.turn;
+  return words.slice(firstWordFrom(words, unit.start), firstWordFrom(words, unit.end));
+}
+
 /** The time just after a unit's last word: the next word's time, or the turn's end. */
 function unitEnd(unit: Unit): number {
-  const next = unit.turn.words.find((word) => word.offset >= unit.end);
-  return next?.seconds ?? unit.turn.end;
+  const { words } = unit.turn;
+  return words[firstWordFrom(words, unit.end)]?.seconds ?? unit.turn.end;
 }
 
 function buildChunk(options: {
@@ -173,16 +194,15 @@ function buildChunk(options: {
     const body = unit.turn.text.slice(unit.start, unit.end);
     text = text.length === 0 ? `${prefix}${body}` : `${text}${sameTurn ? ' ' : '\n'}${prefix}${body}`;
     const bodyStart = lineStart + prefix.length;
-    const wordAt = new Map(unit.turn.words.map((word) => [word.offset, word]));
-    const first = unit.turn.words.find((word) => word.offset >= unit.start);
+    const words = unitWords(unit);
+    const wordAt = new Map(words.map((word) => [word.offset, word]));
+    const first = words[0];
     if (first) addAnchor(lineStart, first);
     for (const sentence of sentenceSpans(body)) {
       const word = wordAt.get(unit.start + sentence.start);
       if (word) addAnchor(bodyStart + sentence.start, word);
     }
-    for (const word of unit.turn.words)
-      if (!word.approximate && word.offset >= unit.start && word.offset < unit.end)
-        addAnchor(bodyStart + word.offset - unit.start, word);
+    for (const word of words) if (!word.approximate) addAnchor(bodyStart + word.offset - unit.start, word);
   });
   anchors.sort((a, b) => a.offset - b.offset);
   const firstAnchor = anchors[0];
