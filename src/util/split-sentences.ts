@@ -52,14 +52,33 @@ export function sentenceRanges(text: string, from = 0, to = text.length): Senten
   for (const match of body.matchAll(BOUNDARY)) {
     const stop = match.index + match[0].length;
     if (match[0] === '.') {
-      const word = /([\p{L}.]+)\.$/u.exec(body.slice(start, match.index + 1))?.[1];
-      if (word !== undefined && (ABBREVIATIONS.has(word.toLowerCase()) || INITIALS.test(word))) continue;
+      const word = wordBefore(body, start, match.index);
+      if (ABBREVIATIONS.has(word.toLowerCase()) || INITIALS.test(word)) continue;
     }
     pushTrimmed(ranges, text, from + start, from + stop);
     start = stop;
   }
   pushTrimmed(ranges, text, from + start, from + body.length);
   return ranges;
+}
+
+const WORD_CHARACTER = /^[\p{L}.]$/u;
+
+/**
+ * The run of letters and dots that ends at `end` (the word a full stop follows), not reaching back
+ * past `floor`. Scans back from the stop, so a long stretch with many skipped stops ("Dr. … J. …")
+ * costs the length of each word, not of the whole stretch again at every stop.
+ */
+function wordBefore(text: string, floor: number, end: number): string {
+  let start = end;
+  while (start > floor) {
+    const code = text.charCodeAt(start - 1);
+    // A low surrogate ends a letter outside the BMP: test the whole code point.
+    const width = code >= 0xdc00 && code <= 0xdfff && start - 2 >= floor ? 2 : 1;
+    if (!WORD_CHARACTER.test(text.slice(start - width, start))) break;
+    start -= width;
+  }
+  return text.slice(start, end);
 }
 
 /** `sentenceRanges` with each sentence's text. */
