@@ -14,6 +14,7 @@ import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js'
 import { USE_LITE_DIMENSION } from '../src/embeddings/use-lite-model.js';
 import { HashingEmbeddings } from '../test/support/hashing-embeddings.js';
 import { printTable } from './bench-util.js';
+import { runLongTurnBench } from './long-turn-bench.js';
 
 export type CorpusName = 'sample' | 'practical-ai';
 
@@ -205,6 +206,7 @@ export async function runIngestBench(options: {
     const speedUp = rate(two.embedded, two.embedSeconds) / rate(one.embedded, one.embedSeconds);
     console.log(`\n2 workers / 1 worker embed rate: ${speedUp.toFixed(2)}x`);
   }
+  runLongTurnBench();
 
   if (options.corpus === 'practical-ai') {
     const workers = embeddingWorkerCount();
