@@ -20,8 +20,8 @@ export interface CorpusVocabulary {
   hasPair(joined: string): boolean;
   /** How many different neighbouring word pairs the corpus has. */
   pairCount: number;
-  /** Words grouped by length, for the bounded fuzzy lookup. */
-  wordsByLength: ReadonlyMap<number, readonly string[]>;
+  /** Whether some corpus word is within `limit` edits (Levenshtein) of `word`. */
+  hasNearWord(word: string, limit: number): boolean;
 }
 
 /** A name the question uses, as the user wrote it, with its lower-cased words. */
@@ -63,12 +63,31 @@ function vocabularyBuilder(): { add(text: string): void; finish(): CorpusVocabul
       }
     },
     finish() {
-      const wordsByLength = new Map<number, string[]>();
+      const byLength = new Map<number, { words: string[]; masks: number[] }>();
       for (const word of words) {
-        const group = wordsByLength.get(word.length);
-        if (group) group.push(word);
-        else wordsByLength.set(word.length, [word]);
+        let group = byLength.get(word.length);
+        if (!group) {
+          group = { words: [], masks: [] };
+          byLength.set(word.length, group);
+        }
+        group.words.push(word);
+        group.masks.push(characterMask(word));
       }
+      const hasNearWord = (word: string, limit: number) => {
+        const mask = characterMask(word);
+        for (let length = word.length - limit; length <= word.length + limit; length++) {
+          const group = byLength.get(length);
+          if (!group) continue;
+          for (let position = 0; position < group.words.length; position++) {
+            // Each character of one word missing from the other costs at least one edit: most words
+            // are ruled out by two bit counts before any edit distance is computed.
+            const candidateMask = group.masks[position]!;
+            if (bitCount(mask & ~candidateMask) > limit || bitCount(candidateMask & ~mask) > limit) continue;
+            if (boundedEditDistance(word, group.words[position]!, limit) <= limit) return true;
+          }
+        }
+        return false;
+      };
       const hasPair = (joined: string) => {
         for (let split = 1; split < joined.length; split++) {
           const first = wordIds.get(joined.slice(0, split));
@@ -78,9 +97,26 @@ function vocabularyBuilder(): { add(text: string): void; finish(): CorpusVocabul
         }
         return false;
       };
-      return { words, hasPair, pairCount: pairKeys.size, wordsByLength };
+      return { words, hasPair, pairCount: pairKeys.size, hasNearWord };
     },
   };
+}
+
+/**
+ * The characters of a word as 32 bits (character code mod 32, so some share a bit). A character of
+ * one word that the other lacks sets a bit in `a & ~b` unless it shares that bit, so the bits there
+ * never outnumber the edits needed.
+ */
+function characterMask(word: string): number {
+  let mask = 0;
+  for (let position = 0; position < word.length; position++) mask |= 1 << (word.charCodeAt(position) & 31);
+  return mask;
+}
+
+function bitCount(bits: number): number {
+  let value = bits - ((bits >>> 1) & 0x55555555);
+  value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
+  return (((value + (value >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** Builds the vocabulary of word lists (tests and callers without a loaded index). */
@@ -186,23 +222,32 @@ function allowedEdits(length: number): number {
   return 0;
 }
 
+/** Two reusable rows for `boundedEditDistance`, grown when a longer word comes along. */
+let editRows = { previous: new Int32Array(64), current: new Int32Array(64) };
+
 /** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
 export function boundedEditDistance(left: string, right: string, limit: number): number {
   if (Math.abs(left.length - right.length) > limit) return limit + 1;
-  let previous = Array.from({ length: right.length + 1 }, (_, position) => position);
+  if (editRows.previous.length <= right.length) {
+    const size = 2 * (right.length + 1);
+    editRows = { previous: new Int32Array(size), current: new Int32Array(size) };
+  }
+  let { previous, current } = editRows;
+  for (let column = 0; column <= right.length; column++) previous[column] = column;
   for (let row = 1; row <= left.length; row++) {
-    const current = [row];
+    current[0] = row;
     let rowBest = row;
+    const character = left.charCodeAt(row - 1);
     for (let column = 1; column <= right.length; column++) {
-      const substitution = (previous[column - 1] ?? 0) + (left[row - 1] === right[column - 1] ? 0 : 1);
-      const value = Math.min(substitution, (previous[column] ?? 0) + 1, (current[column - 1] ?? 0) + 1);
-      current.push(value);
-      rowBest = Math.min(rowBest, value);
+      const substitution = previous[column - 1]! + (character === right.charCodeAt(column - 1) ? 0 : 1);
+      const value = Math.min(substitution, previous[column]! + 1, current[column - 1]! + 1);
+      current[column] = value;
+      if (value < rowBest) rowBest = value;
     }
     if (rowBest > limit) return limit + 1;
-    previous = current;
+    [previous, current] = [current, previous];
   }
-  return Math.min(previous[right.length] ?? limit + 1, limit + 1);
+  return Math.min(previous[right.length]!, limit + 1);
 }
 
 /** The word, its stem, and its singular when it is a plural the stemmer leaves alone ("GPUs", "LLMs"). */
@@ -214,13 +259,7 @@ function wordForms(word: string): string[] {
 function hasWord(vocabulary: CorpusVocabulary, word: string, fuzzy = true): boolean {
   if (wordForms(word).some((form) => form.length > 0 && vocabulary.words.has(form))) return true;
   const limit = fuzzy ? allowedEdits(word.length) : 0;
-  if (limit === 0) return false;
-  for (let length = word.length - limit; length <= word.length + limit; length++) {
-    for (const candidate of vocabulary.wordsByLength.get(length) ?? []) {
-      if (boundedEditDistance(word, candidate, limit) <= limit) return true;
-    }
-  }
-  return false;
+  return limit > 0 && vocabulary.hasNearWord(word, limit);
 }
 
 /**

@@ -78,6 +78,21 @@ describe('boundedEditDistance', () => {
   });
 });
 
+describe('hasNearWord', () => {
+  test('finds words within the limit, also when characters share a bit of the prefilter, and no others', () => {
+    // '0' and 'p' share a bit of the character mask (codes 48 and 112 agree mod 32).
+    const vocabulary = buildCorpusVocabulary(['p5000 transcript', 'kitten']);
+    expect([
+      vocabulary.hasNearWord('05000', 1),
+      vocabulary.hasNearWord('transcipt', 1),
+      vocabulary.hasNearWord('trnscipt', 1),
+      vocabulary.hasNearWord('trnscipt', 2),
+      vocabulary.hasNearWord('sitting', 2),
+      vocabulary.hasNearWord('sittin', 2),
+    ]).toStrictEqual([true, true, false, true, false, true]);
+  });
+});
+
 describe('unmentionedTerms', () => {
   test('names the terms the index never says, as written, once each', async () => {
     const index = await createSampleIndex();
