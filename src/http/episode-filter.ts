@@ -8,7 +8,7 @@ import type { LoadedIndex } from '../store/loaded-index.js';
 export function episodeFilter(index: LoadedIndex, episodeIds: readonly string[] | undefined): string[] | undefined {
   if (episodeIds === undefined || episodeIds.length === 0) return undefined;
   const known = new Set(index.manifest.episodes.map((episode) => episode.episodeId));
-  const unknown = episodeIds.filter((episodeId) => !known.has(episodeId));
+  const unknown = [...new Set(episodeIds)].filter((episodeId) => !known.has(episodeId));
   if (unknown.length > 0) {
     const listed = unknown
       .slice(0, 5)

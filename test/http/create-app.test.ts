@@ -211,6 +211,13 @@ describe('validation', () => {
       'bad_request:episode',
       'Unknown episodeIds: "nope". GET /api/episodes lists the episodes.',
     ],
+    [
+      'search',
+      { query: 'q', episodeIds: ['nope', 'nope', 'nope', 'gone', 'nope'] },
+      400,
+      'bad_request:episode',
+      'Unknown episodeIds: "nope", "gone". GET /api/episodes lists the episodes.',
+    ],
     ['search', { query: 'q', k: 0 }, 400, 'bad_request:search', 'Invalid request: k: k must be between 1 and 50'],
     ['search', { query: 'q', k: 51 }, 400, 'bad_request:search', 'Invalid request: k: k must be between 1 and 50'],
     ['search', { query: 'q', k: 2.5 }, 400, 'bad_request:search', 'Invalid request: k: k must be an integer'],
