@@ -84,18 +84,26 @@ export class EmbeddingWorkerPool {
     return vectors;
   }
 
-  /** Starts every worker and has each load its model (one tiny task per worker). */
+  /**
+   * Starts the workers and has each load its model, the first alone before the others start: loading
+   * costs each worker about a second of CPU, and on two cores the server is busy too, so the first
+   * question waits for one loaded worker rather than for all of them loading at once.
+   */
   async warmUp(): Promise<void> {
     if (this.closed) throw new PodciteError('internal:embeddings', 'The embedding worker pool is closed.');
-    if (this.workers.length === 0) this.start();
-    const tasks = this.workers.map(
-      () =>
-        new Promise<Float32Array>((resolve, reject) => {
-          this.queue.push({ id: this.nextId++, texts: ['warm up'], resolve, reject });
-        }),
-    );
-    this.dispatch();
-    await Promise.all(tasks);
+    if (this.workers.length === 0) this.start(1);
+    await Promise.all(this.workers.map((entry) => this.warm(entry)));
+    const started = this.start();
+    await Promise.all(started.map((entry) => this.warm(entry)));
+  }
+
+  /** A tiny task sent straight to `entry` (not through the queue, which any idle worker may take). */
+  private warm(entry: PoolWorker): Promise<Float32Array> {
+    return new Promise<Float32Array>((resolve, reject) => {
+      const task: Task = { id: this.nextId++, texts: ['warm up'], resolve, reject };
+      if (entry.task) this.queue.unshift(task);
+      else this.assign(entry, task);
+    });
   }
 
   /** Stops every worker; pending calls fail. Safe to call more than once. */
@@ -105,8 +113,10 @@ export class EmbeddingWorkerPool {
     await this.stopWorkers();
   }
 
-  private start(): void {
-    for (let index = 0; index < this.size; index++) {
+  /** Spawns workers up to `count` (default: the pool's size) and returns the new ones. */
+  private start(count = this.size): PoolWorker[] {
+    const started: PoolWorker[] = [];
+    while (this.workers.length < count) {
       const worker = spawnWorker(this.workerUrl);
       const entry: PoolWorker = { worker, task: undefined };
       worker.unref();
@@ -118,7 +128,9 @@ export class EmbeddingWorkerPool {
         }
       });
       this.workers.push(entry);
+      started.push(entry);
     }
+    return started;
   }
 
   private dispatch(): void {
@@ -126,11 +138,15 @@ export class EmbeddingWorkerPool {
       if (entry.task) continue;
       const task = this.queue.shift();
       if (!task) return;
-      entry.task = task;
-      entry.worker.ref();
-      const request: WorkerRequest = { id: task.id, texts: task.texts, batchSize: this.batchSize };
-      entry.worker.postMessage(request);
+      this.assign(entry, task);
     }
+  }
+
+  private assign(entry: PoolWorker, task: Task): void {
+    entry.task = task;
+    entry.worker.ref();
+    const request: WorkerRequest = { id: task.id, texts: task.texts, batchSize: this.batchSize };
+    entry.worker.postMessage(request);
   }
 
   private onReply(entry: PoolWorker, reply: WorkerReply): void {
