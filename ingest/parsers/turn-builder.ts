@@ -33,7 +33,7 @@ export class TurnBuilder {
 
   /** Closes the open turn (dropped when it has no text) and opens one for `speaker`. */
   startTurn(speaker: string | null, options: { role?: string | undefined } = {}): void {
-    this.closeTurn();
+    this.endTurn();
     this.current = { speaker, text: '', marks: [], chapter: this.chapter, role: options.role };
   }
 
@@ -68,18 +68,17 @@ export class TurnBuilder {
     }
   }
 
-  /** Closes the open turn (at a section heading, say): text appended next opens a speaker-less one. */
-  endTurn(): void {
-    this.closeTurn();
-  }
-
   /** The finished turns; the builder should not be used afterwards. */
   finish(): ParsedTurn[] {
-    this.closeTurn();
+    this.endTurn();
     return this.turns;
   }
 
-  private closeTurn(): void {
+  /**
+   * Closes the open turn (dropped when it has no text), at a section heading say: text appended next
+   * opens a speaker-less one.
+   */
+  endTurn(): void {
     const turn = this.current;
     this.current = undefined;
     if (!turn?.text) return;
