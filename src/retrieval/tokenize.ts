@@ -44,12 +44,16 @@ export function stem(word: string): string {
   return result;
 }
 
+/** "Podcite's" → "podcite", "don't" → "dont"; most words have no apostrophe and skip both patterns. */
+function withoutApostrophes(word: string): string {
+  if (!word.includes("'") && !word.includes('’')) return word;
+  return word.replace(/['’]s$/u, '').replace(/['’]/gu, '');
+}
+
 /** Splits text into words: lower-cased, apostrophes removed ("don’t" → "dont"), no stopwords or stemming. */
 export function splitWords(text: string): string[] {
   const words: string[] = [];
-  for (const match of text.toLowerCase().matchAll(WORD_PATTERN)) {
-    words.push(match[0].replace(/['’]s$/u, '').replace(/['’]/gu, ''));
-  }
+  for (const match of text.toLowerCase().matchAll(WORD_PATTERN)) words.push(withoutApostrophes(match[0]));
   return words;
 }
 
@@ -65,7 +69,7 @@ export function tokenize(text: string): string[] {
     const raw = match[0];
     let term = termCache.get(raw);
     if (term === undefined) {
-      const word = raw.replace(/['’]s$/u, '').replace(/['’]/gu, '');
+      const word = withoutApostrophes(raw);
       term = STOPWORDS.has(word) ? '' : stem(word);
       if (termCache.size < TERM_CACHE_LIMIT) termCache.set(raw, term);
     }
