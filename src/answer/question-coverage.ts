@@ -8,6 +8,7 @@
 import { STOPWORDS, splitWords, stem } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { embeddingText } from '../util/chunk-text.js';
+import { IntPairSet } from '../util/int-pair-set.js';
 
 /** Every word the index says, in the forms the coverage lookups need; built once per loaded index. */
 export interface CorpusVocabulary {
@@ -33,20 +34,14 @@ export interface SalientTerm {
 const vocabularyByIndex = new WeakMap<LoadedIndex, CorpusVocabulary>();
 
 /**
- * Pair keys are `first · PAIR_STRIDE + second` over word ids: exact as doubles for up to 2^26 distinct
- * words, far beyond any catalogue.
- */
-const PAIR_STRIDE = 2 ** 26;
-
-/**
- * Adds texts one at a time; `finish` returns the vocabulary. Words get numeric ids and neighbouring
- * pairs are stored as numbers, not joined strings: on Practical AI (2.1M words, 402k distinct pairs)
- * that makes the build ~40 % faster, and each distinct word is stemmed once.
+ * Adds texts one at a time; `finish` returns the vocabulary. Words get numeric ids, each distinct
+ * word is stemmed once, and neighbouring pairs are pairs of ids in an `IntPairSet` (no joined
+ * strings, no boxed keys): on Practical AI (2.1M words, 402k distinct pairs) the build takes ~0.7 s.
  */
 function vocabularyBuilder(): { add(text: string): void; finish(): CorpusVocabulary } {
   const words = new Set<string>();
   const wordIds = new Map<string, number>();
-  const pairKeys = new Set<number>();
+  const pairs = new IntPairSet(1 << 16);
   return {
     add(text) {
       let previous = -1;
@@ -58,7 +53,7 @@ function vocabularyBuilder(): { add(text: string): void; finish(): CorpusVocabul
           words.add(word);
           words.add(stem(word));
         }
-        if (previous >= 0) pairKeys.add(previous * PAIR_STRIDE + id);
+        if (previous >= 0) pairs.add(previous, id);
         previous = id;
       }
     },
@@ -93,11 +88,11 @@ function vocabularyBuilder(): { add(text: string): void; finish(): CorpusVocabul
           const first = wordIds.get(joined.slice(0, split));
           if (first === undefined) continue;
           const second = wordIds.get(joined.slice(split));
-          if (second !== undefined && pairKeys.has(first * PAIR_STRIDE + second)) return true;
+          if (second !== undefined && pairs.has(first, second)) return true;
         }
         return false;
       };
-      return { words, hasPair, pairCount: pairKeys.size, hasNearWord };
+      return { words, hasPair, pairCount: pairs.size, hasNearWord };
     },
   };
 }
