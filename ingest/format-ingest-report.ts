@@ -36,7 +36,10 @@ export function formatIngestReport(report: IngestReport, options: { seconds?: nu
     `${report.written ? 'Index written' : 'Index unchanged'} at ${report.indexDir}: ${plural(total, 'episode')} (${parts.join(', ')}), ${plural(report.chunks, 'chunk')}; embedded ${report.embedded}, reused ${report.reused}${time}.`,
   );
   if (removed.length > 0) lines.push(`Removed: ${removed.join(', ')}`);
-  if (failed > 0) lines.push(`${plural(failed, 'file')} failed; the other files were indexed.`);
+  if (failed > 0) {
+    const others = failed < report.files.length ? '; the other files were indexed' : '';
+    lines.push(`${plural(failed, 'file')} failed${others}.`);
+  }
   return lines;
 }
 
