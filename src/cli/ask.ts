@@ -65,6 +65,11 @@ export function formatAnswer(answer: ChatAnswer): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One `  id  title` line per episode, for a usage message. */
+function episodeList(episodes: readonly { episodeId: string; title: string }[]): string {
+  return episodes.map((episode) => `  ${episode.episodeId}  ${episode.title}`).join('\n');
+}
+
 /** Asks one question and writes the result; separated from `main` so tests can pass a fake answerer. */
 export async function ask(options: {
   arguments: AskArguments;
@@ -90,19 +95,31 @@ async function main(): Promise<void> {
   try {
     const askArguments = parseAskArguments(process.argv.slice(2));
     // Loaded here, not at the top, so importing this module (tests) does not pull in the embedder.
-    const [{ loadConfig }, { createEmbeddings }, { ensureIndex }, { createRetriever }, answerModules] =
-      await Promise.all([
-        import('../config.js'),
-        import('../embeddings/create-embeddings.js'),
-        import('../store/ensure-index.js'),
-        import('../retrieval/create-retriever.js'),
-        Promise.all([import('../answer/create-answerer.js'), import('../answer/load-prompts.js')]),
-      ]);
+    const [
+      { loadConfig },
+      { createEmbeddings },
+      { ensureIndex },
+      { episodeFilter },
+      { createRetriever },
+      answerModules,
+    ] = await Promise.all([
+      import('../config.js'),
+      import('../embeddings/create-embeddings.js'),
+      import('../store/ensure-index.js'),
+      import('../store/episode-filter.js'),
+      import('../retrieval/create-retriever.js'),
+      Promise.all([import('../answer/create-answerer.js'), import('../answer/load-prompts.js')]),
+    ]);
     const [{ createAnswerer }, { loadPrompts }] = answerModules;
     const config = loadConfig();
     const embedder = createEmbeddings(config);
     embeddings = embedder;
     const index = await ensureIndex({ config, embeddings: embedder, log });
+    try {
+      episodeFilter(index, askArguments.episodeIds, `The episodes are:\n${episodeList(index.manifest.episodes)}`);
+    } catch (error) {
+      throw error instanceof PodciteError ? new PodciteError('bad_request:usage', error.message) : error;
+    }
     const retriever = createRetriever({ index, embeddings: embedder });
     const answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
     await ask({ arguments: askArguments, answerer, write: (text) => process.stdout.write(text), warn });

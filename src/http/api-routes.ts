@@ -3,7 +3,7 @@ import type { ChatRequest } from '../domain.js';
 import { PodciteError } from '../errors.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { collectAnswer } from './collect-answer.js';
-import { episodeFilter } from './episode-filter.js';
+import { episodeFilter } from '../store/episode-filter.js';
 import { type ErrorReporting, errorBody, reportError } from './error-middleware.js';
 import { chatRequestSchema, parseBody, searchRequestSchema } from './request-schemas.js';
 import { abortable, createRequestSignal, raceSignal } from './request-signal.js';

@@ -4,7 +4,7 @@ import type { ChatAnswer, ChatMessage, ChatRequest } from '../domain.js';
 import { PodciteError } from '../errors.js';
 import type { AppDependencies } from './app-dependencies.js';
 import { collectAnswer } from './collect-answer.js';
-import { episodeFilter } from './episode-filter.js';
+import { episodeFilter } from '../store/episode-filter.js';
 import { type ErrorReporting, errorBody, reportError } from './error-middleware.js';
 import { type OpenAIMessage, openAIChatRequestSchema, parseBody, REQUEST_LIMITS } from './request-schemas.js';
 import { abortable, createRequestSignal } from './request-signal.js';

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ask, formatAnswer, parseAskArguments } from '../../src/cli/ask.js';
-import type { ChatAnswer } from '../../src/domain.js';
+import type { ChatAnswer, Manifest } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
 import { FakeAnswerer, fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
+import { MANIFEST_FILE } from '../../src/store/index-directory.js';
 import { prepareIndex } from './prepare-index.js';
 
 describe('parseAskArguments', () => {
@@ -127,6 +130,20 @@ describe('npm run ask (a real process on a prepared index)', () => {
     expect(human.stdout).toBe(formatAnswer(answer));
     // Two processes each load tsx, the index and the embedding model: slow on a busy 2-core machine.
   }, 180_000);
+
+  test('an unknown --episode is a usage error that lists the episodes', async () => {
+    const failure = (await ask('What about structure?', '--episode', 'nope').catch((error: unknown) => error)) as {
+      code: number;
+      stderr: string;
+      stdout: string;
+    };
+    const manifest = JSON.parse(await readFile(path.join(index.dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    expect({ code: failure.code, stdout: failure.stdout, stderr: failure.stderr }).toStrictEqual({
+      code: 2,
+      stdout: '',
+      stderr: `Unknown episodeIds: "nope". The episodes are:\n${manifest.episodes.map((episode) => `  ${episode.episodeId}  ${episode.title}`).join('\n')}\n`,
+    });
+  });
 
   test('no question is a usage error with exit code 2', async () => {
     const failure = (await ask().catch((error: unknown) => error)) as { code: number; stderr: string; stdout: string };

@@ -1,11 +1,16 @@
 import { PodciteError } from '../errors.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { LoadedIndex } from './loaded-index.js';
 
 /**
  * Checks requested episode ids against the index. An empty or absent list means every episode
- * (undefined); an unknown id is a 400 naming it, rather than a silently empty answer.
+ * (undefined); an unknown id is an error naming it (a 400 over HTTP), rather than a silently empty
+ * answer. `whereListed` tells the caller's user where the ids are (default: the HTTP endpoint).
  */
-export function episodeFilter(index: LoadedIndex, episodeIds: readonly string[] | undefined): string[] | undefined {
+export function episodeFilter(
+  index: LoadedIndex,
+  episodeIds: readonly string[] | undefined,
+  whereListed = 'GET /api/episodes lists the episodes.',
+): string[] | undefined {
   if (episodeIds === undefined || episodeIds.length === 0) return undefined;
   const known = new Set(index.manifest.episodes.map((episode) => episode.episodeId));
   const unknown = [...new Set(episodeIds)].filter((episodeId) => !known.has(episodeId));
@@ -16,7 +21,7 @@ export function episodeFilter(index: LoadedIndex, episodeIds: readonly string[] 
       .join(', ');
     throw new PodciteError(
       'bad_request:episode',
-      `Unknown episodeIds: ${listed}${unknown.length > 5 ? ' …' : ''}. GET /api/episodes lists the episodes.`,
+      `Unknown episodeIds: ${listed}${unknown.length > 5 ? ' …' : ''}. ${whereListed}`,
     );
   }
   return [...new Set(episodeIds)];
