@@ -64,29 +64,49 @@ export class Bm25Index {
     );
   }
 
-  /** Builds the index from documents already tokenized (lets callers tokenize once for several indexes). */
+  /**
+   * Builds the index from documents already tokenized (lets callers tokenize once for several indexes).
+   * Terms are numbered as they first appear and counted per document in one reused array, so each
+   * occurrence costs one map lookup and no per-document map is allocated.
+   */
   static fromTerms(documents: readonly (readonly string[])[], parameters: Partial<Bm25Parameters> = {}): Bm25Index {
     const lengths = new Int32Array(documents.length);
-    const growing = new Map<string, { documents: number[]; frequencies: number[] }>();
+    const termIds = new Map<string, number>();
+    const postingDocuments: number[][] = [];
+    const postingFrequencies: number[][] = [];
+    let counts = new Int32Array(1024);
+    const seen: number[] = [];
     documents.forEach((terms, document) => {
       lengths[document] = terms.length;
-      const counts = new Map<string, number>();
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const [term, count] of counts) {
-        let list = growing.get(term);
-        if (!list) {
-          list = { documents: [], frequencies: [] };
-          growing.set(term, list);
+      for (const term of terms) {
+        let id = termIds.get(term);
+        if (id === undefined) {
+          id = termIds.size;
+          termIds.set(term, id);
+          postingDocuments.push([]);
+          postingFrequencies.push([]);
+          if (id >= counts.length) {
+            const larger = new Int32Array(counts.length * 2);
+            larger.set(counts);
+            counts = larger;
+          }
         }
-        list.documents.push(document);
-        list.frequencies.push(count);
+        const count = counts[id]!;
+        if (count === 0) seen.push(id);
+        counts[id] = count + 1;
       }
+      for (const id of seen) {
+        postingDocuments[id]!.push(document);
+        postingFrequencies[id]!.push(counts[id]!);
+        counts[id] = 0;
+      }
+      seen.length = 0;
     });
     const postings = new Map<string, Postings>();
-    for (const [term, list] of growing) {
+    for (const [term, id] of termIds) {
       postings.set(term, {
-        documents: Int32Array.from(list.documents),
-        frequencies: Int32Array.from(list.frequencies),
+        documents: Int32Array.from(postingDocuments[id]!),
+        frequencies: Int32Array.from(postingFrequencies[id]!),
       });
     }
     return new Bm25Index({ lengths, postings, parameters: { k1: 1.2, b: 0.75, ...parameters } });
