@@ -93,6 +93,8 @@ export class EmbeddingWorkerPool {
     if (this.closed) throw new PodciteError('internal:embeddings', 'The embedding worker pool is closed.');
     if (this.workers.length === 0) this.start(1);
     await Promise.all(this.workers.map((entry) => this.warm(entry)));
+    // Closed while the first worker loaded (a server stopped during start-up): start nothing more.
+    if (this.closed) return;
     const started = this.start();
     await Promise.all(started.map((entry) => this.warm(entry)));
   }
