@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,28 @@ describe('collectFiles', () => {
         path.join(directory, 'ep-2.md'),
         path.join(directory, 'ep-10.md'),
       ]);
+    });
+
+    test('symbolic links are followed to files and folders, but not round a loop or when broken', async () => {
+      const linked = await mkdtemp(path.join(tmpdir(), 'podcite-collect-links-'));
+      try {
+        await mkdir(path.join(linked, 'season-1'));
+        await writeFile(path.join(linked, 'season-1', 'ep-1.srt'), 'x');
+        await mkdir(path.join(linked, 'library'));
+        await symlink(path.join(linked, 'season-1'), path.join(linked, 'library', 'season-1'));
+        await symlink(path.join(directory, 'ep-2.md'), path.join(linked, 'library', 'ep-2-link.md'));
+        await symlink(path.join(linked, 'library'), path.join(linked, 'library', 'loop'));
+        await symlink(path.join(linked, 'gone.vtt'), path.join(linked, 'library', 'broken.vtt'));
+        await symlink(path.join(linked, 'season-1'), path.join(linked, 'library', 'same-season'));
+        // Two links to season 1, and the linked file named again, are the same files: each is read once,
+        // under the first path found (folder entries go in name order: same-season before season-1).
+        expect(await collectFiles([path.join(linked, 'library'), path.join(directory, 'ep-2.md')])).toStrictEqual([
+          path.join(linked, 'library', 'ep-2-link.md'),
+          path.join(linked, 'library', 'same-season', 'ep-1.srt'),
+        ]);
+      } finally {
+        await rm(linked, { recursive: true, force: true });
+      }
     });
 
     test('a path that does not exist is a not_found error', async () => {
