@@ -16,8 +16,9 @@ const FOLDER_DOCUMENTS = /^(?:readme|licen[cs]e|copying|notice|changelog|source|
  * (`*.chapters.json`) and sidecar metadata (`<stem>.json` beside a transcript of the same stem),
  * which `parseFile` attaches to their transcript. A file named directly is always kept. Order is
  * stable: arguments in the order given, folder entries sorted by name with numbers in numeric
- * order (`ep-2` before `ep-10`); duplicates (by real path) are dropped. Symbolic links are followed, to files and to
- * folders, except a link back into a folder already being searched (a loop) and a broken link.
+ * order (`ep-2` before `ep-10`); duplicates (by real path) are dropped. Symbolic links are
+ * followed, to files and to folders, except a link back into a folder already being searched (a
+ * loop) and a broken link.
  * @throws PodciteError `not_found:path` when a path does not exist.
  */
 export async function collectFiles(paths: string[]): Promise<string[]> {
