@@ -27,23 +27,23 @@ export class IntPairSet {
   }
 
   has(first: number, second: number): boolean {
-    for (let slot = hash(first, second) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const stored = this.slots[slot * 2]!;
-      if (stored === -1) return false;
-      if (stored === first && this.slots[slot * 2 + 1] === second) return true;
-    }
+    return this.slots[this.slotOf(first, second) * 2] !== -1;
   }
 
-  /** True when the pair was not there yet. The table always has an empty slot (load ≤ 1/2). */
+  /** True when the pair was not there yet. */
   private insert(first: number, second: number): boolean {
+    const slot = this.slotOf(first, second);
+    if (this.slots[slot * 2] !== -1) return false;
+    this.slots[slot * 2] = first;
+    this.slots[slot * 2 + 1] = second;
+    return true;
+  }
+
+  /** The pair's slot, or the empty slot where it would go. The table always has one (load ≤ 1/2). */
+  private slotOf(first: number, second: number): number {
     for (let slot = hash(first, second) & this.mask; ; slot = (slot + 1) & this.mask) {
       const stored = this.slots[slot * 2]!;
-      if (stored === -1) {
-        this.slots[slot * 2] = first;
-        this.slots[slot * 2 + 1] = second;
-        return true;
-      }
-      if (stored === first && this.slots[slot * 2 + 1] === second) return false;
+      if (stored === -1 || (stored === first && this.slots[slot * 2 + 1] === second)) return slot;
     }
   }
 
