@@ -13,7 +13,8 @@ export function episodeFilter(
 ): string[] | undefined {
   if (episodeIds === undefined || episodeIds.length === 0) return undefined;
   const known = new Set(index.manifest.episodes.map((episode) => episode.episodeId));
-  const unknown = [...new Set(episodeIds)].filter((episodeId) => !known.has(episodeId));
+  const unique = [...new Set(episodeIds)];
+  const unknown = unique.filter((episodeId) => !known.has(episodeId));
   if (unknown.length > 0) {
     const listed = unknown
       .slice(0, 5)
@@ -24,5 +25,5 @@ export function episodeFilter(
       `Unknown episodeIds: ${listed}${unknown.length > 5 ? ' …' : ''}. ${whereListed}`,
     );
   }
-  return [...new Set(episodeIds)];
+  return unique;
 }
