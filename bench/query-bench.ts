@@ -26,7 +26,7 @@ const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 /** Question sets whose questions the bench asks: each corpus's dev set. */
 const QUESTION_SETS: Record<CorpusName, string> = {
-  sample: path.resolve(repositoryRoot, '../shared/eval-dev.jsonl'),
+  sample: path.join(repositoryRoot, 'eval/latent-space-dev.jsonl'),
   'practical-ai': path.join(repositoryRoot, 'eval/practical-ai-dev.jsonl'),
 };
 

@@ -136,7 +136,7 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Retrieval and answers (the shapes the HTTP API returns; see ../shared/CONTRACT.md).
+// Retrieval and answers (the shapes the HTTP API returns; see docs/API.md).
 // ---------------------------------------------------------------------------------------------
 
 export interface SearchOptions {

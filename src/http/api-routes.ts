@@ -19,7 +19,7 @@ function acceptsEventStream(request: Request): boolean {
   return (request.get('accept') ?? '').toLowerCase().includes('text/event-stream');
 }
 
-/** The podcite JSON/SSE API mounted at `/api` (see ../shared/CONTRACT.md). */
+/** The podcite JSON/SSE API mounted at `/api` (see docs/API.md). */
 export function createApiRouter(dependencies: AppDependencies, options: ApiRouterOptions): Router {
   const { index, retriever, answerer, config } = dependencies;
   const router = Router();
