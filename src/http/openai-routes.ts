@@ -8,6 +8,7 @@ import { episodeFilter } from '../store/episode-filter.js';
 import { type ErrorReporting, errorBody, reportError } from './error-middleware.js';
 import { type OpenAIMessage, openAIChatRequestSchema, parseBody, REQUEST_LIMITS } from './request-schemas.js';
 import { abortable, createRequestSignal } from './request-signal.js';
+import { requestLogger } from './request-log.js';
 import { openSseStream } from './sse.js';
 
 /** The one model podcite offers; any requested model name is answered by it. */
@@ -169,7 +170,11 @@ export function createOpenAIRouter(dependencies: AppDependencies, options: OpenA
       throw new PodciteError('internal:answerer', 'The answerer finished without an answer.');
     } catch (error) {
       if (!requestSignal.clientClosed) {
-        const publicError = reportError(error, { ...options, context: 'POST /v1/chat/completions stream' });
+        const publicError = reportError(error, {
+          ...options,
+          logger: requestLogger(response, options.logger),
+          context: 'POST /v1/chat/completions stream',
+        });
         // OpenAI streams report a mid-stream failure as a data event holding `error`.
         stream.send(undefined, errorBody(publicError, { openAI: true }));
       }
