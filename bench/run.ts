@@ -56,11 +56,12 @@ interface Arguments {
   queries: number;
 }
 
+const USAGE =
+  'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]\n(the options are described at the top of bench/run.ts)';
+
 function usage(message: string): never {
   console.error(`bench: ${message}`);
-  console.error(
-    'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]',
-  );
+  console.error(USAGE);
   process.exit(2);
 }
 
@@ -100,6 +101,11 @@ function parseArguments(argv: string[]): Arguments {
         if (!value) usage('--index needs a folder');
         parsed.indexDir = value;
         position++;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
         break;
       case '--stand-in-vectors':
         parsed.standIn = true;
