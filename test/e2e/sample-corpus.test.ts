@@ -262,4 +262,23 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
       citations: [],
     });
   });
+
+  test('/readyz turns 200 once the answer tables are built; /metrics has timed the retrievals and answers', async () => {
+    let ready = await fetch(`${podcite.url}/readyz`);
+    for (let attempt = 0; ready.status !== 200 && attempt < 600; attempt++) {
+      expect(ready.status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await fetch(`${podcite.url}/readyz`);
+    }
+    expect(await ready.json()).toStrictEqual({ status: 'ready' });
+    await ask('What win rate did Voxtral TTS get against ElevenLabs?');
+    const lines = (await (await fetch(`${podcite.url}/metrics`)).text()).split('\n');
+    const value = (prefix: string) => Number(lines.find((line) => line.startsWith(prefix))?.slice(prefix.length));
+    expect(value('podcite_retrieval_duration_seconds_count ')).toBeGreaterThanOrEqual(1);
+    expect(value('podcite_answer_duration_seconds_count{mode="extractive"} ')).toBeGreaterThanOrEqual(1);
+    expect(value('podcite_index_chunks ')).toBe(podcite.index.manifest.chunkCount);
+    expect(value('podcite_http_requests_total{method="POST",route="/api/chat",status="200"} ')).toBeGreaterThanOrEqual(
+      1,
+    );
+  });
 });
