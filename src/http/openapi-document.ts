@@ -62,7 +62,7 @@ function errors(statuses: number[], shape: ComponentName = 'Error') {
     413: 'The body is over 64 kB.',
     429: 'Rate limit reached; `Retry-After` says when to retry.',
     500: 'Internal error (details only in the server log).',
-    502: 'The LLM failed and no answer could be given.',
+    503: 'Something the answer needs is unavailable (the index, or the LLM with no fallback).',
     504: 'The request ran past REQUEST_TIMEOUT_MS.',
   };
   return Object.fromEntries(
@@ -169,7 +169,7 @@ export function openApiDocument(): JsonSchema {
               description: 'The answer.',
               content: { ...json('ChatAnswer'), 'text/event-stream': { schema: { type: 'string' } } },
             },
-            ...errors([400, 413, 502, 504, ...API_ERRORS]),
+            ...errors([400, 413, 503, 504, ...API_ERRORS]),
           },
         },
       },
@@ -212,7 +212,7 @@ export function openApiDocument(): JsonSchema {
                 'text/event-stream': { schema: { type: 'string' } },
               },
             },
-            ...errors([400, 413, 502, 504, ...API_ERRORS], 'OpenAIError'),
+            ...errors([400, 413, 503, 504, ...API_ERRORS], 'OpenAIError'),
           },
         },
       },
