@@ -1,8 +1,23 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { fakeChatAnswer } from '../support/fake-answerer.js';
+import { loadConfig } from '../../src/config.js';
+import { createApiRouter } from '../../src/http/api-routes.js';
+import { createOpenAIRouter } from '../../src/http/openai-routes.js';
+import { loggerForLines } from '../../src/log/create-logger.js';
+import { FakeAnswerer, fakeChatAnswer } from '../support/fake-answerer.js';
 import { parseSse, postJson, startTestApp, type TestApp } from './app-harness.js';
+
+/** `METHOD /mount/path` of every route a router defines, in OpenAPI's `{param}` spelling. */
+function routesOf(router: Router, mount: string): string[] {
+  return router.stack.flatMap((layer) => {
+    const route = layer.route as { path: string; methods: Record<string, boolean> } | undefined;
+    if (route === undefined) return [];
+    const path = `${mount}${route.path}`.replace(/:(\w+)/g, '{$1}');
+    return Object.keys(route.methods).map((method) => `${method.toUpperCase()} ${path}`);
+  });
+}
 
 type OpenApiDocument = {
   openapi: string;
@@ -39,7 +54,27 @@ describe('GET /openapi.json', () => {
     expect(document.openapi).toBe('3.1.0');
   });
 
-  test('describes every /api and /v1 route and the operations endpoints, each of which exists', async () => {
+  test('describes every route the /api and /v1 routers define', () => {
+    const dependencies = {
+      config: loadConfig({}),
+      index: app.index,
+      retriever: { search: async () => [] },
+      answerer: new FakeAnswerer(),
+      embedderId: 'test',
+    };
+    const options = { logger: loggerForLines({ log: () => undefined }), secrets: [], heartbeatMs: 15_000 };
+    const defined = [
+      ...routesOf(createApiRouter(dependencies, options), '/api'),
+      ...routesOf(createOpenAIRouter(dependencies, options), '/v1'),
+    ];
+    const described = Object.entries(document.paths).flatMap(([route, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
+    );
+    expect(defined.length).toBeGreaterThanOrEqual(7);
+    expect(defined.filter((route) => !described.includes(route))).toStrictEqual([]);
+  });
+
+  test('describes the operations endpoints too, and every described operation exists', async () => {
     const operations = Object.entries(document.paths).flatMap(([route, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
     );
