@@ -19,6 +19,8 @@ import {
   openAIModelSchema,
   readinessResponseSchema,
   searchResponseSchema,
+  sourcesEventSchema,
+  textDeltaEventSchema,
 } from './response-schemas.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -38,6 +40,8 @@ const COMPONENTS: Record<string, { schema: z.ZodType; io: 'input' | 'output' }> 
   SearchResponse: { schema: searchResponseSchema, io: 'output' },
   ChatAnswer: { schema: chatAnswerResponseSchema, io: 'output' },
   Citation: { schema: citationResponseSchema, io: 'output' },
+  SourcesEvent: { schema: sourcesEventSchema, io: 'output' },
+  TextDeltaEvent: { schema: textDeltaEventSchema, io: 'output' },
   Error: { schema: errorResponseSchema, io: 'output' },
   Liveness: { schema: livenessResponseSchema, io: 'output' },
   Readiness: { schema: readinessResponseSchema, io: 'output' },
@@ -160,7 +164,7 @@ export function openApiDocument(): JsonSchema {
           summary: 'An answer with citations; streamed as server-sent events on request.',
           description:
             'With `"stream": true` or `Accept: text/event-stream` the answer streams as server-sent events: ' +
-            '`sources` (`{"citations": Citation[]}`, candidates), then `text-delta` (`{"text"}`) events, then ' +
+            '`sources` (a SourcesEvent: the candidate citations), then `text-delta` events (TextDeltaEvent), then ' +
             '`end` (the ChatAnswer) — or `error` (the Error body) if it fails after the stream started.',
           security: TOKEN,
           requestBody: { required: true, content: json('ChatRequest') },

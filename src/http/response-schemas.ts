@@ -31,6 +31,11 @@ export const chatAnswerResponseSchema = z.object({
   notice: z.string().optional().describe('A note for the user, e.g. that the LLM was unavailable.'),
 }) satisfies z.ZodType<ChatAnswer>;
 
+/** Data of the `sources` server-sent event of a streamed `/api/chat`: the candidate citations. */
+export const sourcesEventSchema = z.object({ citations: z.array(citationResponseSchema) });
+/** Data of each `text-delta` event: the next piece of the answer's text. */
+export const textDeltaEventSchema = z.object({ text: z.string() });
+
 export const searchResultResponseSchema = z.object({
   chunkId: z.string(),
   episodeId: z.string(),

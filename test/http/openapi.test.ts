@@ -140,9 +140,16 @@ describe('real responses match the document', () => {
 
   test('streamed events: the sources and end payloads, and every completion chunk', async () => {
     const chat = parseSse(await (await postJson(`${app.url}/api/chat`, { message: 'q', stream: true })).text());
-    const end = chat.events.find((event) => event.event === 'end');
-    expect(end?.data).toStrictEqual(fakeChatAnswer());
-    expect(check('ChatAnswer', end?.data)).toStrictEqual({ valid: true, errors: null });
+    const schemaOf: Record<string, string> = {
+      sources: 'SourcesEvent',
+      'text-delta': 'TextDeltaEvent',
+      end: 'ChatAnswer',
+    };
+    expect(chat.events.map((event) => event.event)).toStrictEqual(['sources', 'text-delta', 'text-delta', 'end']);
+    for (const event of chat.events) {
+      expect(check(schemaOf[event.event] ?? '', event.data)).toStrictEqual({ valid: true, errors: null });
+    }
+    expect(chat.events.at(-1)?.data).toStrictEqual(fakeChatAnswer());
     const completion = parseSse(
       await (
         await postJson(`${app.url}/v1/chat/completions`, {
