@@ -20,10 +20,13 @@ export type CorpusName = 'sample' | 'practical-ai';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Where each corpus lives: the bundled sample, and the Practical AI transcripts shared beside the repository. */
+/**
+ * Where each corpus lives: the bundled sample, and Practical AI — by default the four transcripts in
+ * the test fixtures; `npm run bench -- --corpus-dir DIR` points it at the whole corpus (~300 episodes).
+ */
 export const CORPUS_PATHS: Record<CorpusName, string> = {
   sample: path.join(repositoryRoot, 'data'),
-  'practical-ai': path.resolve(repositoryRoot, '../shared/corpus/practical-ai'),
+  'practical-ai': path.join(repositoryRoot, 'test/fixtures/practical-ai'),
 };
 
 /** Indexes the bench builds and keeps between runs (outside the repository, so they never get committed). */

@@ -102,6 +102,8 @@ async function startServerProcess(indexDir: string): Promise<ServerProcess> {
       PORT: '0',
       OPENAI_API_KEY: '',
       OPENAI_BASE_URL: '',
+      // Problems only: stderr lines count as errors below (a line per request would be all of them).
+      LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

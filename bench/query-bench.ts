@@ -16,6 +16,7 @@ import { loadQaSet } from '../src/eval/qa-set.js';
 import { createApp } from '../src/http/create-app.js';
 import { InFlightTracker } from '../src/http/in-flight-tracker.js';
 import { startServer } from '../src/http/start-server.js';
+import { loggerForLines } from '../src/log/create-logger.js';
 import { createRetriever } from '../src/retrieval/create-retriever.js';
 import { loadIndex, readIndexFiles } from '../src/store/load-index.js';
 import type { LoadedIndex } from '../src/store/loaded-index.js';
@@ -26,7 +27,7 @@ const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 /** Question sets whose questions the bench asks: each corpus's dev set. */
 const QUESTION_SETS: Record<CorpusName, string> = {
-  sample: path.resolve(repositoryRoot, '../shared/eval-dev.jsonl'),
+  sample: path.join(repositoryRoot, 'eval/latent-space-dev.jsonl'),
   'practical-ai': path.join(repositoryRoot, 'eval/practical-ai-dev.jsonl'),
 };
 
@@ -89,7 +90,9 @@ export async function startBenchServer(options: { indexDir: string }): Promise<B
     if (errors <= 3) process.stderr.write(`  server: ${message.slice(0, 300)}\n`);
   };
   const tracker = new InFlightTracker();
-  const app = createApp({ config, index, retriever, answerer, embedderId: embeddings.id, tracker, log });
+  // Errors only: a line per request would be counted as an error (and cost time being measured).
+  const logger = loggerForLines({ log, level: 'error' });
+  const app = createApp({ config, index, retriever, answerer, embedderId: embeddings.id, tracker, logger });
   const running = await startServer({ app, host: config.host, port: config.port, tracker });
   return {
     url: running.url,

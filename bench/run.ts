@@ -8,6 +8,8 @@
  *
  * --corpus    which corpus the ingest section adds to the sample, and whose index and questions the
  *             query and load sections use (default sample; practical-ai ingests ~300 episodes: long).
+ * --corpus-dir  the folder of that corpus's transcripts (practical-ai defaults to the four in
+ *             test/fixtures/practical-ai; point it at the whole corpus to reproduce bench/RESULTS.md).
  * --index     an existing index for query and load (default: the one the bench keeps per corpus under
  *             the temp folder, built on first use); with ingest --corpus practical-ai, where it is built.
  * --stand-in-vectors  query and load use an index of the corpus's real chunks with word-hashing
@@ -54,11 +56,12 @@ interface Arguments {
   queries: number;
 }
 
+const USAGE =
+  'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]\n(the options are described at the top of bench/run.ts)';
+
 function usage(message: string): never {
   console.error(`bench: ${message}`);
-  console.error(
-    'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]',
-  );
+  console.error(USAGE);
   process.exit(2);
 }
 
@@ -79,6 +82,7 @@ function parseArguments(argv: string[]): Arguments {
     counts: [100_000],
     queries: 1000,
   };
+  let corpusDirectory: string | undefined;
   for (let position = 0; position < argv.length; position++) {
     const argument = argv[position]!;
     const value = argv[position + 1];
@@ -88,10 +92,20 @@ function parseArguments(argv: string[]): Arguments {
         parsed.corpus = value;
         position++;
         break;
+      case '--corpus-dir':
+        if (!value) usage('--corpus-dir needs a folder');
+        corpusDirectory = path.resolve(value);
+        position++;
+        break;
       case '--index':
         if (!value) usage('--index needs a folder');
         parsed.indexDir = value;
         position++;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
         break;
       case '--stand-in-vectors':
         parsed.standIn = true;
@@ -118,6 +132,8 @@ function parseArguments(argv: string[]): Arguments {
     }
   }
   if (parsed.sections.length === 0) parsed.sections = [...SECTIONS];
+  // The corpus's own folder replaces its default for every section that reads it.
+  if (corpusDirectory !== undefined) CORPUS_PATHS[parsed.corpus] = corpusDirectory;
   return parsed;
 }
 
@@ -224,7 +240,9 @@ async function runTimestamps(): Promise<void> {
     console.log('bench/timestamp-estimation.ts exports no measureTimestampEstimation(); skipped.');
     return;
   }
-  const rows = (await measure()) as Array<Record<string, unknown>>;
+  const rows = (await measure({ practicalAiDirectory: CORPUS_PATHS['practical-ai'] })) as Array<
+    Record<string, unknown>
+  >;
   const format = (value: unknown) =>
     typeof value === 'number'
       ? Number.isInteger(value)

@@ -15,7 +15,7 @@
  * in five; no duration in the files, so the duration is taken as the last mark plus 0.4 s for
  * each word after it).
  *
- * Usage: npx tsx bench/timestamp-estimation.ts
+ * Usage: npx tsx bench/timestamp-estimation.ts [PRACTICAL_AI_DIR]
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -275,8 +275,8 @@ export function measureCorpus(options: {
 const LATENT_SPACE_EPISODES = ['moonlake', 'dreamer', 'mistral'];
 
 /**
- * Runs the measurement on both corpora (paths default to the repository's bundled page and
- * `../shared/corpus/practical-ai`). Latent Space rows are per episode; Practical AI rows pool all
+ * Runs the measurement on both corpora (paths default to the repository's bundled page and the four
+ * Practical AI transcripts in `test/fixtures/practical-ai`; pass the whole corpus's folder to measure it). Latent Space rows are per episode; Practical AI rows pool all
  * files with marks, and again only the files without an ad break. Takes a few seconds.
  */
 export async function measureTimestampEstimation(
@@ -289,8 +289,7 @@ export async function measureTimestampEstimation(
 ): Promise<EstimationRow[]> {
   const resolve = options.resolve ? { resolve: options.resolve } : {};
   const latentSpacePath = options.latentSpacePath ?? path.join(repositoryRoot, 'data/latent-space-episodes.txt');
-  const practicalAiDirectory =
-    options.practicalAiDirectory ?? path.resolve(repositoryRoot, '../shared/corpus/practical-ai');
+  const practicalAiDirectory = options.practicalAiDirectory ?? path.join(repositoryRoot, 'test/fixtures/practical-ai');
 
   const rows: EstimationRow[] = [];
   const latentSpace = await parseFile(latentSpacePath);
@@ -324,7 +323,9 @@ function formatSeconds(value: number): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await measureTimestampEstimation();
+  // Optional argument: the Practical AI corpus folder (default: the four fixture transcripts).
+  const practicalAiDirectory = process.argv[2];
+  const rows = await measureTimestampEstimation(practicalAiDirectory ? { practicalAiDirectory } : {});
   printTable(
     rows.map((row) => ({
       corpus: row.corpus,

@@ -3,8 +3,9 @@
  * the Markdown parser gives one of the files, and its quote must be in that file (on the line given,
  * when one is) and survive parsing — inside the text of one parsed turn, or retrieval could never find it.
  *
- * Usage: npx tsx eval/check-dev-set.ts [QA.jsonl] [CORPUS_DIR]
- * (defaults: eval/practical-ai-dev.jsonl and ../shared/corpus/practical-ai). Exit 1 on any problem.
+ * Usage: npx tsx eval/check-dev-set.ts QA.jsonl CORPUS_DIR
+ * (e.g. eval/practical-ai-dev.jsonl and the folder of the 299 Practical AI transcripts, which the
+ * repository does not bundle). Exit 1 on any problem, 2 on a usage error.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,8 +16,16 @@ import { loadQaSet } from '../src/eval/qa-set.js';
 import { quoteVariants } from '../src/eval/quote-matching.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const qaPath = path.resolve(process.argv[2] ?? path.join(root, 'eval/practical-ai-dev.jsonl'));
-const corpusDir = path.resolve(process.argv[3] ?? path.join(root, '../shared/corpus/practical-ai'));
+const [qaArgument, corpusArgument] = process.argv.slice(2);
+if (qaArgument === undefined || corpusArgument === undefined) {
+  process.stderr.write(
+    'Usage: npx tsx eval/check-dev-set.ts QA.jsonl CORPUS_DIR\n' +
+      `  e.g. npx tsx eval/check-dev-set.ts ${path.relative(process.cwd(), path.join(root, 'eval/practical-ai-dev.jsonl'))} path/to/practical-ai\n`,
+  );
+  process.exit(2);
+}
+const qaPath = path.resolve(qaArgument);
+const corpusDir = path.resolve(corpusArgument);
 
 const items = await loadQaSet(qaPath);
 const problems: string[] = [];

@@ -1,12 +1,13 @@
 /**
  * `npm run ingest -- [PATH ...] [--rebuild]`: ingests files and folders (default: the bundled
  * sample corpus) into INDEX_DIR. Progress goes to stderr, the per-file report and summary to
- * stdout. Exit status 1 when any file failed or the run could not finish, 0 otherwise.
+ * stdout. Exit status 1 when any file failed or the run could not finish, 2 on a usage error, 0 otherwise.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
+import { isEntryPoint } from '../src/cli/is-entry-point.js';
 import { PodciteError } from '../src/errors.js';
 import { formatIngestReport } from './format-ingest-report.js';
 import { ingestPaths } from './ingest-paths.js';
@@ -16,6 +17,7 @@ import { createProgressReporter } from './progress-reporter.js';
 const SAMPLE_CORPUS = fileURLToPath(new URL('../data/', import.meta.url));
 
 const USAGE = `Usage: npm run ingest -- [PATH ...] [--rebuild]
+   or: podcite ingest [PATH ...] [--rebuild]
 
 Ingests transcript files and folders into INDEX_DIR (default .podcite/index).
 With no PATH, ingests the bundled sample corpus (data/).
@@ -24,13 +26,13 @@ Re-running is incremental: unchanged episodes are skipped, removed ones dropped.
   --rebuild   start from an empty index and embed everything again
   -h, --help  show this help`;
 
-async function main(): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArguments>;
   try {
-    parsed = parseArguments();
+    parsed = parseArguments(argv);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 1;
+    return 2;
   }
   if (parsed.values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -58,18 +60,17 @@ async function main(): Promise<number> {
   }
 }
 
-function parseArguments() {
+function parseArguments(argv: readonly string[]) {
   return parseArgs({
+    args: [...argv],
     allowPositionals: true,
     options: { rebuild: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
   });
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/** `podcite ingest …`: `argv` are the arguments after the command; resolves with the exit status. */
+export function runIngest(argv: readonly string[]): Promise<number> {
+  return main(argv).catch((error: unknown) => {
     const message =
       error instanceof PodciteError
         ? error.message
@@ -77,6 +78,8 @@ main().then(
           ? (error.stack ?? error.message)
           : String(error);
     process.stderr.write(`\ningest failed: ${message}\n`);
-    process.exitCode = 1;
-  },
-);
+    return 1;
+  });
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await runIngest(process.argv.slice(2));

@@ -7,6 +7,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PodciteError } from './errors.js';
 
+/** pino's levels, most verbose last but one; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const positiveInt = (name: string, fallback: number) =>
   z
     .string()
@@ -73,6 +77,26 @@ const envSchema = z.object({
       }
       return parsed;
     }),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be "json" or "pretty"' }).optional(),
+  /**
+   * Express's `trust proxy`: which hops in X-Forwarded-For to believe, so the rate limit and the logs
+   * see the client's address rather than the proxy's. Unset or "false" trusts none.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, context): boolean | number | string => {
+      if (value === undefined || value === 'false') return false;
+      if (value === 'true') return true;
+      if (/^\d+$/.test(value)) return Number(value);
+      if (/^[\w.:/,\s-]+$/.test(value)) return value;
+      context.addIssue({
+        code: 'custom',
+        message: `TRUST_PROXY must be false, true, a number of proxy hops, or comma-separated addresses/subnets such as "loopback, 10.0.0.0/8" (got "${value}")`,
+      });
+      return z.NEVER;
+    }),
 });
 
 export interface LlmConfig {
@@ -97,6 +121,11 @@ export interface Config {
   corsOrigins: string[];
   requestTimeoutMs: number;
   rateLimitPerMinute: number;
+  logLevel: LogLevel;
+  /** `pretty` for people at a terminal (the default when stderr is one), `json` (one object a line) otherwise. */
+  logFormat: 'json' | 'pretty';
+  /** Express `trust proxy` value (false: the socket's address is the client's). */
+  trustProxy: boolean | number | string;
 }
 
 /**
@@ -150,5 +179,9 @@ function readConfig(environment: NodeJS.ProcessEnv): Config {
     corsOrigins: env.CORS_ORIGINS,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    logLevel: env.LOG_LEVEL,
+    // Logs go to stderr; a terminal gets readable lines unless LOG_FORMAT says otherwise.
+    logFormat: env.LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json'),
+    trustProxy: env.TRUST_PROXY,
   };
 }

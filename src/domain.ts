@@ -136,7 +136,7 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Retrieval and answers (the shapes the HTTP API returns; see ../shared/CONTRACT.md).
+// Retrieval and answers (the shapes the HTTP API returns; see docs/API.md).
 // ---------------------------------------------------------------------------------------------
 
 export interface SearchOptions {
@@ -197,6 +197,18 @@ export interface ChatRequest {
   message: string;
   history: ChatMessage[];
   episodeIds?: string[] | undefined;
+  /**
+   * The caller's own instructions (OpenAI system/developer messages). Only an LLM answerer can
+   * follow them, and only below its own rules; the extractive answerer ignores them, so the HTTP
+   * layer refuses them when it answers.
+   */
+  instructions?: string | undefined;
+}
+
+/** Tokens an LLM server reported for the calls behind one answer (rewrite and answer together). */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export interface ChatAnswer {
@@ -212,7 +224,7 @@ export interface ChatAnswer {
 export type AnswerEvent =
   | { type: 'sources'; citations: Citation[] }
   | { type: 'text-delta'; text: string }
-  | { type: 'end'; answer: ChatAnswer };
+  | { type: 'end'; answer: ChatAnswer; usage?: TokenUsage | undefined };
 
 export interface Answerer {
   readonly mode: 'extractive' | 'llm';

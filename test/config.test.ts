@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { parseEnv, promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { PodciteError } from '../src/errors.js';
@@ -52,6 +53,33 @@ describe('loadConfig', () => {
     });
   });
 
+  test.each([
+    [undefined, false],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+  ])('TRUST_PROXY=%s is trust proxy %j', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toStrictEqual(expected);
+  });
+
+  test('LOG_LEVEL and LOG_FORMAT', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    const config = loadConfig({ LOG_LEVEL: 'warn', LOG_FORMAT: 'pretty' });
+    expect([config.logLevel, config.logFormat]).toStrictEqual(['warn', 'pretty']);
+  });
+
+  test('.env.example is a valid configuration', () => {
+    const example = parseEnv(readFileSync(path.join(repositoryRoot, '.env.example'), 'utf8'));
+    const config = loadConfig(example);
+    expect([config.port, config.trustProxy, config.logLevel, config.llm]).toStrictEqual([
+      3000,
+      false,
+      'info',
+      undefined,
+    ]);
+  });
+
   test('CORS_ORIGINS is a comma-separated list', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example,' }).corsOrigins).toStrictEqual([
       'https://a.example',
@@ -65,6 +93,9 @@ describe('loadConfig', () => {
     [{ OPENAI_BASE_URL: 'localhost' }, 'OPENAI_BASE_URL must be a URL'],
     [{ EMBEDDINGS: 'openai' }, 'EMBEDDINGS=openai needs OPENAI_API_KEY'],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE must be 0 (off) or a positive integer'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be "json" or "pretty"'],
+    [{ TRUST_PROXY: 'all the proxies!' }, 'TRUST_PROXY must be false, true, a number of proxy hops'],
   ])('%o is refused with a message naming the variable', (environment, message) => {
     let caught: unknown;
     try {

@@ -1,3 +1,4 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import type { Chapter, ParsedEpisode } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
@@ -125,43 +126,37 @@ function validate(record: unknown, options: { code: 'parse:front-matter' | 'pars
 }
 
 /**
- * Splits a leading `---` front matter block off a document and reads its metadata. Only the flat
- * YAML subset front matter uses is read: `key: value` (optionally quoted), `key: [a, b]` and
- * `- item` lists under a key. Text without front matter comes back unchanged with empty metadata.
- * @throws PodciteError `parse:front-matter` when a known key has an unusable value.
+ * Splits a leading `---` front matter block off a document and reads its metadata as YAML (the
+ * `yaml` package, YAML 1.2 core schema: dates and `hh:mm:ss` stay strings, which `normaliseDate`
+ * and `parseDuration` read). Text without front matter comes back unchanged with empty metadata.
+ * @throws PodciteError `parse:front-matter` when the block is not valid YAML, is not a mapping, or a
+ * known key has an unusable value.
  */
 export function parseFrontMatter(text: string, options: ParseOptions): { metadata: EpisodeMetadata; body: string } {
-  const match = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
+  const match = /^\uFEFF?---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
   if (!match) return { metadata: {}, body: text };
-  const record: Record<string, unknown> = {};
-  let listKey: string | undefined;
-  for (const line of (match[1] ?? '').split(/\r?\n/)) {
-    const item = /^\s+-\s+(.*)$|^-\s+(.*)$/.exec(line);
-    if (item && listKey) {
-      const list = Array.isArray(record[listKey]) ? (record[listKey] as string[]) : [];
-      list.push(unquote(item[1] ?? item[2] ?? ''));
-      record[listKey] = list;
-      continue;
-    }
-    const entry = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(line);
-    if (!entry) continue;
-    const key = entry[1] ?? '';
-    const value = (entry[2] ?? '').trim();
-    listKey = value === '' ? key : undefined;
-    const inlineList = /^\[(.*)\]$/.exec(value);
-    record[key] = inlineList ? (inlineList[1] ?? '').split(',').map(unquote).filter(Boolean) : unquote(value);
+  let record: unknown;
+  try {
+    record = parseYaml(match[1] ?? '');
+  } catch (error) {
+    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
+    throw new PodciteError(
+      'parse:front-matter',
+      `${options.fileName}: the front matter is not valid YAML (${detail}); quote values that contain ": " or start with a special character.`,
+      { cause: error },
+    );
+  }
+  if (record === null || record === undefined) record = {};
+  if (typeof record !== 'object' || Array.isArray(record)) {
+    throw new PodciteError(
+      'parse:front-matter',
+      `${options.fileName}: the front matter must be a YAML mapping (key: value lines).`,
+    );
   }
   return {
     metadata: validate(record, { code: 'parse:front-matter', fileName: options.fileName }),
     body: text.slice(match[0].length),
   };
-}
-
-function unquote(value: string): string {
-  const text = value.trim();
-  const quoted = /^"(.*)"$|^'(.*)'$/.exec(text);
-  if (!quoted) return text.replace(/\s+#.*$/, '');
-  return quoted[1] !== undefined ? quoted[1].replace(/\\"/g, '"') : (quoted[2] ?? '').replace(/''/g, "'");
 }
 
 /**

@@ -39,7 +39,7 @@ export function unmentionedAbstentionText(terms: readonly string[]): string {
 /**
  * Least support (`questionSupport`: share of the question's IDF weight in the best sentence) an
  * answer needs when every name in the question is in the corpus (otherwise it abstains anyway).
- * Chosen by `bench/calibrate-abstention.ts` on `../shared/eval-dev.jsonl` over the Latent Space
+ * Chosen by `bench/calibrate-abstention.ts` on `eval/latent-space-dev.jsonl` over the Latent Space
  * index with the criterion "most abstentions on unanswerable questions with at most 5% false
  * abstentions": 4/5 unanswerable and 1/34 answerable abstained there (3 of the 4 by
  * `unmentionedTerms`). The nearest scores on either side are 0.180 (unanswerable) and 0.203

@@ -5,7 +5,7 @@
  * answers instead (with a notice).
  */
 import type { LlmConfig } from '../config.js';
-import type { AnswerEvent, Answerer, ChatRequest, Citation, Retriever, SearchHit } from '../domain.js';
+import type { AnswerEvent, Answerer, ChatRequest, Citation, Retriever, SearchHit, TokenUsage } from '../domain.js';
 import {
   type ChatModel,
   type ChatModelMessage,
@@ -51,6 +51,16 @@ export function isRefusal(options: { text: string; citations: Citation[] }): boo
 /** Escapes text placed inside the `<source>` delimiters so a transcript cannot close them early. */
 function escapeSourceText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The caller's instructions, appended to podcite's system prompt below its rules. Their text is
+ * escaped like a source's, so it cannot close the `<caller-instructions>` block and pose as rules.
+ */
+function systemPrompt(prompts: Prompts, instructions: string | undefined): string {
+  const rules = prompts['answer-system'].render({ refusal: LLM_REFUSAL_TEXT });
+  if (instructions === undefined || instructions.trim() === '') return rules;
+  return `${rules}\n\n${prompts['caller-instructions'].render({ instructions: escapeSourceText(instructions.trim()) })}`;
 }
 
 function escapeAttribute(text: string): string {
@@ -140,7 +150,7 @@ export interface LlmAnswererOptions {
  */
 export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
   const { retriever, index, fallback, prompts } = options;
-  const chat = options.chat ?? createOpenAIChat(options.llm);
+  const upstream = options.chat ?? createOpenAIChat(options.llm);
   const topK = options.topK ?? DEFAULT_TOP_K;
   const retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
 
@@ -149,6 +159,19 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
     { signal }: { signal?: AbortSignal | undefined },
   ): AsyncGenerator<AnswerEvent> {
     const history = boundHistory(request.history);
+    // Tokens the server reports for this answer's calls (the rewrite and every attempt).
+    let usage: TokenUsage | undefined;
+    const addUsage = (reported: TokenUsage) => {
+      usage = {
+        promptTokens: (usage?.promptTokens ?? 0) + reported.promptTokens,
+        completionTokens: (usage?.completionTokens ?? 0) + reported.completionTokens,
+      };
+    };
+    const chat: ChatModel = {
+      model: upstream.model,
+      stream: (call) => upstream.stream({ ...call, onUsage: addUsage }),
+      complete: (call) => upstream.complete({ ...call, onUsage: addUsage }),
+    };
     let question: string;
     // An upstream that already failed the rewrite gets one answer attempt, not two, so a dead server
     // costs at most two timeouts before the extractive fallback.
@@ -191,7 +214,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
     }
 
     const messages: ChatModelMessage[] = [
-      { role: 'system', content: prompts['answer-system'].render({ refusal: LLM_REFUSAL_TEXT }) },
+      { role: 'system', content: systemPrompt(prompts, request.instructions) },
       // Earlier answers' markers point at earlier sources; left in, the model would reuse their numbers.
       ...history.map((message) => ({
         role: message.role,
@@ -247,6 +270,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
           mode: 'llm',
           citations: refused ? [] : aimCitations({ text: attemptText, citations, index }),
         },
+        usage,
       };
       return;
     }

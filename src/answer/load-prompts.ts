@@ -13,6 +13,7 @@ export const PROMPT_VARIABLES = {
   'answer-system': ['refusal'],
   'answer-user': ['sources', 'question'],
   'rewrite-question': ['history', 'question'],
+  'caller-instructions': ['instructions'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PromptName = keyof typeof PROMPT_VARIABLES;
@@ -101,5 +102,6 @@ export function loadPrompts(options: { dir?: string | undefined } = {}): Prompts
     'answer-system': load('answer-system'),
     'answer-user': load('answer-user'),
     'rewrite-question': load('rewrite-question'),
+    'caller-instructions': load('caller-instructions'),
   };
 }

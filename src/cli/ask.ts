@@ -3,15 +3,32 @@
  * its numbered citations (episode, speaker, timestamp, link, quote); `--json` prints the same body
  * as POST /api/chat. Progress (e.g. a first ingest) and notices go to stderr, so stdout pipes cleanly.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Answerer, ChatAnswer } from '../domain.js';
 import { PodciteError } from '../errors.js';
 import { collectAnswer } from '../http/collect-answer.js';
 import { REQUEST_LIMITS } from '../http/request-schemas.js';
+import { isEntryPoint } from './is-entry-point.js';
 
 const USAGE = 'Usage: npm run ask -- "QUESTION" [--json] [--episode EPISODE_ID ...]';
+
+const HELP = `${USAGE}
+   or: podcite ask "QUESTION" [--json] [--episode EPISODE_ID ...]
+
+Answers one question from the index in INDEX_DIR (ingesting the bundled sample first when there is
+none): the answer, then its numbered sources, on stdout.
+
+  --json             print the same JSON body as POST /api/chat
+  --episode ID       only search this episode (repeatable); an unknown id lists the episodes
+  -h, --help         show this help
+
+Exit status: 0 answered, 1 failed, 2 usage error.`;
+
+/** True when the arguments (before a `--`) ask for help. */
+function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((argument) => argument === '--help' || argument === '-h');
+}
 
 const readArguments = (argv: readonly string[]) =>
   parseArgs({
@@ -88,12 +105,17 @@ export async function ask(options: {
   return answer;
 }
 
-async function main(): Promise<void> {
+/** `podcite ask …`: `argv` are the arguments after the command; resolves with the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
   const warn = (text: string) => process.stderr.write(text);
   const log = (message: string) => warn(`${message}\n`);
   let embeddings: { close(): Promise<void> } | undefined;
   try {
-    const askArguments = parseAskArguments(process.argv.slice(2));
+    const askArguments = parseAskArguments(argv);
     // Loaded here, not at the top, so importing this module (tests) does not pull in the embedder.
     const [
       { loadConfig },
@@ -123,24 +145,15 @@ async function main(): Promise<void> {
     const retriever = createRetriever({ index, embeddings: embedder });
     const answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
     await ask({ arguments: askArguments, answerer, write: (text) => process.stdout.write(text), warn });
+    return 0;
   } catch (error) {
     if (error instanceof PodciteError)
       log(error.code === 'bad_request:usage' ? error.message : `podcite: ${error.message}`);
     else log(`podcite: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exitCode = error instanceof PodciteError && error.code === 'bad_request:usage' ? 2 : 1;
+    return error instanceof PodciteError && error.code === 'bad_request:usage' ? 2 : 1;
   } finally {
     await embeddings?.close();
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) await main();
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

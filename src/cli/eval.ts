@@ -17,25 +17,64 @@ import { formatReport } from '../eval/format-report.js';
 import { loadQaSet } from '../eval/qa-set.js';
 import { type AnswererUnderTest, runEval } from '../eval/run-eval.js';
 import { ensureIndex } from '../store/ensure-index.js';
+import { isEntryPoint } from './is-entry-point.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The Latent Space dev set (a copy of the team's shared `eval-dev.jsonl`, kept in the repository so a fresh clone can run it). */
 export const DEFAULT_QA_SET = path.resolve(repositoryRoot, 'eval/latent-space-dev.jsonl');
 
-async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
+const USAGE = `Usage: npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--json]
+   or: podcite eval [QA.jsonl] [--index DIR] [--chat] [--json]
+
+Retrieval (lexical, dense, hybrid) and answer metrics on a QA set (default
+eval/latent-space-dev.jsonl) over the index in INDEX_DIR (built from the bundled sample when missing).
+
+  --index DIR  evaluate this index instead of INDEX_DIR
+  --chat       also score the LLM answerer (needs OPENAI_API_KEY or OPENAI_BASE_URL)
+  --json       print the report as JSON
+  -h, --help   show this help
+
+Exit status: 0 done, 1 failed, 2 usage error.`;
+
+function readArguments(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
     allowPositionals: true,
     options: {
       index: { type: 'string' },
       chat: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    process.stdout.write('Usage: npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--json]\n');
-    return;
+}
+
+/** `podcite eval …`: `argv` are the arguments after the command; resolves with the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof readArguments>;
+  try {
+    parsed = readArguments(argv);
+    if (parsed.positionals.length > 1)
+      throw new Error(`Only one QA set may be given (got ${parsed.positionals.length}).`);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
   }
+  if (parsed.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    await evaluate(parsed);
+    return 0;
+  } catch (error) {
+    const message = error instanceof PodciteError ? `${error.code}: ${error.message}` : String(error);
+    process.stderr.write(`eval failed: ${message}\n`);
+    return 1;
+  }
+}
+
+async function evaluate({ values, positionals }: ReturnType<typeof readArguments>): Promise<void> {
   const config = loadConfig();
   const qaPath = path.resolve(positionals[0] ?? DEFAULT_QA_SET);
   const indexDir = path.resolve(values.index ?? config.indexDir);
@@ -77,8 +116,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof PodciteError ? `${error.code}: ${error.message}` : String(error);
-  process.stderr.write(`eval failed: ${message}\n`);
-  process.exitCode = 1;
-});
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -11,6 +11,8 @@ import { cachedRetriever } from '../retrieval/cached-retriever.js';
 import { createRetriever } from '../retrieval/create-retriever.js';
 import { ensureIndex } from '../store/ensure-index.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
+import type { Logger } from '../log/create-logger.js';
+import { createMetrics, timedAnswerer, timedRetriever } from '../metrics/create-metrics.js';
 
 // Beyond REQUEST_TIMEOUT_MS every request has already been ended by its own timer.
 const SHUTDOWN_MARGIN_MS = 5_000;
@@ -34,10 +36,11 @@ export interface RunningPodcite {
  * answerer the configuration asks for, and listens on `config.host:config.port`. Signals and exit
  * codes are the caller's business (`src/cli/serve.ts`), so tests can run the real wiring in-process.
  * @param options.log status lines (default: stderr).
+ * @param options.logger the request and error log (default: JSON lines through `log`).
  */
 export async function startPodcite(
   config: Config,
-  options: { log?: ((message: string) => void) | undefined } = {},
+  options: { log?: ((message: string) => void) | undefined; logger?: Logger | undefined } = {},
 ): Promise<RunningPodcite> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   // Questions are embedded in worker threads, batched when they arrive together: the event loop
@@ -46,18 +49,37 @@ export async function startPodcite(
   let running: RunningServer;
   let index: LoadedIndex;
   let answerer: Answerer;
+  // /readyz answers 503 until the answer tables are built (the index is loaded before we listen).
+  let tablesReady = false;
   try {
     index = await ensureIndex({ config, embeddings, log });
+    const served = index;
+    const metrics = createMetrics({
+      index: () => ({ chunkCount: served.manifest.chunkCount, episodeCount: served.manifest.episodes.length }),
+      embeddingQueueDepth: () => embeddings.pendingQueries,
+    });
     // Repeated searches (starter questions, popular ones) are answered from memory.
-    const retriever = cachedRetriever(createRetriever({ index, embeddings }));
-    answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
+    const retriever = timedRetriever(cachedRetriever(createRetriever({ index, embeddings })), metrics);
+    answerer = timedAnswerer(createAnswerer({ config, retriever, index, prompts: loadPrompts() }), metrics);
     // Load the embedding model in the background while the server starts listening, so neither
     // /api/health nor (mostly) the first question waits for it; a failure shows on the first query too.
     embeddings.warmUp().catch((error: unknown) => {
       log(`podcite: embedding model failed to load: ${error instanceof Error ? error.message : String(error)}`);
     });
     const tracker = new InFlightTracker();
-    const app = createApp({ config, index, retriever, answerer, embedderId: embeddings.id, tracker, log });
+    const readiness = { pending: () => (tablesReady ? [] : ['answer tables']) };
+    const app = createApp({
+      config,
+      index,
+      retriever,
+      answerer,
+      embedderId: embeddings.id,
+      tracker,
+      log,
+      logger: options.logger,
+      metrics,
+      readiness,
+    });
     running = await startServer({ app, host: config.host, port: config.port, tracker });
   } catch (error) {
     // A failed start must not leave the model (or its worker threads) holding the process open.
@@ -66,9 +88,14 @@ export async function startPodcite(
   }
   // Once listening (so /api/health answers at once), build the answerer's per-index tables so the
   // first question does not pay for them.
-  prepareAnswerTables(index).catch((error: unknown) => {
-    log(`podcite: could not prepare the answer tables: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  prepareAnswerTables(index).then(
+    () => {
+      tablesReady = true;
+    },
+    (error: unknown) => {
+      log(`podcite: could not prepare the answer tables: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  );
   log(
     `podcite: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks, ` +
       `${answerer.mode} answers${config.apiToken ? ', API token required' : ''}.`,

@@ -14,6 +14,7 @@ export abstract class PodciteEmbeddings extends Embeddings {
   /** Vector length. */
   abstract readonly dimension: number;
   private readonly queryCache: LruCache<string, number[]>;
+  private computing = 0;
 
   /** @param params.queryCacheSize question vectors to remember (default `QUERY_CACHE_SIZE`; 0 turns the cache off). */
   constructor(params: EmbeddingsParams & { queryCacheSize?: number | undefined } = {}) {
@@ -35,6 +36,11 @@ export abstract class PodciteEmbeddings extends Embeddings {
     await this.embedQuery('warm up');
   }
 
+  /** Questions waiting for the model now (queued or being embedded; cache hits never count): the metrics' queue depth. */
+  get pendingQueries(): number {
+    return this.computing;
+  }
+
   /** Releases workers / sockets. Safe to call more than once. */
   async close(): Promise<void> {}
 
@@ -45,7 +51,13 @@ export abstract class PodciteEmbeddings extends Embeddings {
   protected async cachedQuery(text: string, compute: (text: string) => Promise<number[]>): Promise<number[]> {
     const cached = this.queryCache.get(text);
     if (cached) return cached.slice();
-    const vector = await compute(text);
+    this.computing++;
+    let vector: number[];
+    try {
+      vector = await compute(text);
+    } finally {
+      this.computing--;
+    }
     this.queryCache.set(text, vector.slice());
     return vector;
   }

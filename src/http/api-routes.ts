@@ -7,6 +7,7 @@ import { episodeFilter } from '../store/episode-filter.js';
 import { type ErrorReporting, errorBody, reportError } from './error-middleware.js';
 import { chatRequestSchema, parseBody, searchRequestSchema } from './request-schemas.js';
 import { abortable, createRequestSignal, raceSignal } from './request-signal.js';
+import { requestLogger } from './request-log.js';
 import { openSseStream } from './sse.js';
 import { toSearchResult } from './to-search-result.js';
 
@@ -19,7 +20,7 @@ function acceptsEventStream(request: Request): boolean {
   return (request.get('accept') ?? '').toLowerCase().includes('text/event-stream');
 }
 
-/** The podcite JSON/SSE API mounted at `/api` (see ../shared/CONTRACT.md). */
+/** The podcite JSON/SSE API mounted at `/api` (see docs/API.md). */
 export function createApiRouter(dependencies: AppDependencies, options: ApiRouterOptions): Router {
   const { index, retriever, answerer, config } = dependencies;
   const router = Router();
@@ -95,7 +96,11 @@ export function createApiRouter(dependencies: AppDependencies, options: ApiRoute
     } catch (error) {
       // Headers are gone: the failure travels as an `error` event (unless nobody is listening).
       if (!requestSignal.clientClosed) {
-        const publicError = reportError(error, { ...options, context: 'POST /api/chat stream' });
+        const publicError = reportError(error, {
+          ...options,
+          logger: requestLogger(response, options.logger),
+          context: 'POST /api/chat stream',
+        });
         stream.send('error', errorBody(publicError, { openAI: false }));
       }
     } finally {

@@ -1,11 +1,15 @@
 import type { Config } from '../config.js';
 import type { Answerer, Retriever } from '../domain.js';
+import type { Logger } from '../log/create-logger.js';
+import type { PodciteMetrics } from '../metrics/create-metrics.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import type { InFlightTracker } from './in-flight-tracker.js';
+import type { Readiness } from './operations-routes.js';
 
 /** Everything the HTTP layer needs, built by `src/cli/serve.ts` (or by tests, with fakes). */
 export interface AppDependencies {
-  config: Pick<Config, 'apiToken' | 'corsOrigins' | 'requestTimeoutMs' | 'rateLimitPerMinute' | 'llm'>;
+  config: Pick<Config, 'apiToken' | 'corsOrigins' | 'requestTimeoutMs' | 'rateLimitPerMinute' | 'llm'> &
+    Partial<Pick<Config, 'trustProxy'>>;
   index: LoadedIndex;
   retriever: Retriever;
   answerer: Answerer;
@@ -15,10 +19,14 @@ export interface AppDependencies {
   webRoot?: string | undefined;
   /** Counts in-flight requests for graceful shutdown; default: a private tracker. */
   tracker?: InFlightTracker | undefined;
-  /** Server-side log line (stderr by default); receives full error details that clients never see. */
+  /** The structured log (request lines, errors with details clients never see); default: built over `log`. */
+  logger?: Logger | undefined;
+  /** Where JSON log lines go when no `logger` is given (default stderr). */
   log?: ((message: string) => void) | undefined;
+  /** The Prometheus registry and instruments; default: a private set over `index`. */
+  metrics?: PodciteMetrics | undefined;
+  /** What `/readyz` waits for; default: ready at once. */
+  readiness?: Readiness | undefined;
   /** Milliseconds between SSE heartbeat comments; default 15 000. */
   heartbeatMs?: number | undefined;
-  /** Clock for the rate limiter, in ms; default `Date.now`. */
-  now?: (() => number) | undefined;
 }

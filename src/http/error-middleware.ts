@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import { PodciteError, statusForCode } from '../errors.js';
+import type { Logger } from '../log/create-logger.js';
+import { requestLogger } from './request-log.js';
 
 /** What a client may see of an error: never a stack, a file path or a secret. */
 export interface PublicError {
@@ -94,20 +96,29 @@ export function isOpenAIPath(request: Request): boolean {
 }
 
 export interface ErrorReporting {
-  log: (message: string) => void;
+  /** Where failures are logged (a request's child logger carries its request id). */
+  logger: Logger;
   /** Literal secret values (API_TOKEN, OPENAI_API_KEY) redacted from messages. */
   secrets: readonly string[];
 }
 
 /**
- * Logs a server-side failure (5xx, with its stack) under `context` and returns what the client
- * may see. Client errors (4xx) are not logged: they are the client's to fix.
+ * Logs a failure under `context` and returns what the client may see: a server-side failure (5xx)
+ * as an `error` line with the stack and code; a client error (4xx) as a `warn` line with its code
+ * only, since the message may echo the client's input.
  */
 export function reportError(error: unknown, options: ErrorReporting & { context: string }): PublicError {
   const publicError = toPublicError(error, options.secrets);
   if (publicError.status >= 500) {
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    options.log(`${options.context} failed: ${detail}`);
+    options.logger.error(
+      { err: error, code: publicError.code, status: publicError.status, context: options.context },
+      `${options.context} failed`,
+    );
+  } else {
+    options.logger.warn(
+      { code: publicError.code, status: publicError.status, context: options.context },
+      `${options.context}: ${publicError.code}`,
+    );
   }
   return publicError;
 }
@@ -118,7 +129,11 @@ export function reportError(error: unknown, options: ErrorReporting & { context:
  */
 export function errorMiddleware(options: ErrorReporting): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
-    const publicError = reportError(error, { ...options, context: `${request.method} ${request.path}` });
+    const publicError = reportError(error, {
+      ...options,
+      logger: requestLogger(response, options.logger),
+      context: `${request.method} ${request.path.slice(0, 200)}`,
+    });
     if (response.headersSent) {
       response.end();
       return;

@@ -1,60 +1,37 @@
 import type { RequestHandler } from 'express';
+import { rateLimit as expressRateLimit } from 'express-rate-limit';
 import { PodciteError } from '../errors.js';
+import type { Logger } from '../log/create-logger.js';
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
-/** Buckets kept before idle (full) ones are pruned, so a flood of addresses cannot grow memory without bound. */
-const MAX_BUCKETS = 10_000;
+const WINDOW_MS = 60_000;
 
 /**
- * Per-client token bucket keyed by IP address: holds `perMinute` tokens, refills continuously
- * at `perMinute` per minute, each request takes one. An empty bucket answers 429 with
- * `Retry-After` (whole seconds until a token is back). `perMinute` 0 disables the limit.
- * Behind a reverse proxy every client shares the proxy's address.
+ * `perMinute` requests per client per minute (express-rate-limit, fixed one-minute windows, in
+ * memory), keyed by `request.ip` — the client's address when TRUST_PROXY tells Express which
+ * proxies to believe, the proxy's own otherwise. Past the limit: a `rate_limited` error (429) with
+ * `Retry-After` in whole seconds until the window resets. `perMinute` 0 disables the limit.
+ * express-rate-limit's own set-up warnings (e.g. X-Forwarded-For arriving while TRUST_PROXY is
+ * off) go to `logger`, once each.
  */
-export function rateLimit(options: { perMinute: number; now?: () => number }): RequestHandler {
+export function rateLimit(options: { perMinute: number; logger: Logger }): RequestHandler {
   const { perMinute } = options;
   if (perMinute <= 0) return (_request, _response, next) => next();
-  const now = options.now ?? Date.now;
-  const refillPerMs = perMinute / 60_000;
-  const buckets = new Map<string, Bucket>();
-
-  const refill = (bucket: Bucket, at: number) => {
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (at - bucket.updatedAt) * refillPerMs);
-    bucket.updatedAt = at;
-  };
-
-  return (request, response, next) => {
-    const at = now();
-    const key = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    let bucket = buckets.get(key);
-    if (bucket === undefined) {
-      if (buckets.size >= MAX_BUCKETS) {
-        for (const [otherKey, other] of buckets) {
-          refill(other, at);
-          if (other.tokens >= perMinute) buckets.delete(otherKey);
-        }
-      }
-      bucket = { tokens: perMinute, updatedAt: at };
-      buckets.set(key, bucket);
-    } else {
-      refill(bucket, at);
-    }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      next();
-      return;
-    }
-    const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
-    response.set('Retry-After', String(retryAfterSeconds));
-    next(
-      new PodciteError(
-        'rate_limited',
-        `Too many requests: the limit is ${perMinute} a minute. Retry in ${retryAfterSeconds} s.`,
-      ),
-    );
-  };
+  return expressRateLimit({
+    windowMs: WINDOW_MS,
+    limit: perMinute,
+    // RateLimit-Policy / RateLimit headers (IETF draft 8) and Retry-After when limited.
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    logger: options.logger,
+    handler: (request, _response, next) => {
+      const resetTime = (request as { rateLimit?: { resetTime?: Date | undefined } }).rateLimit?.resetTime;
+      const seconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + WINDOW_MS) - Date.now()) / 1000));
+      next(
+        new PodciteError(
+          'rate_limited',
+          `Too many requests: the limit is ${perMinute} a minute. Retry in ${seconds} s.`,
+        ),
+      );
+    },
+  });
 }

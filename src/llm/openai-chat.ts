@@ -5,6 +5,7 @@
  */
 import OpenAI, { APIError } from 'openai';
 import type { LlmConfig } from '../config.js';
+import type { TokenUsage } from '../domain.js';
 import { PodciteError } from '../errors.js';
 
 export interface ChatModelMessage {
@@ -20,12 +21,18 @@ export interface ChatModel {
    * sends nothing for `timeoutMs` (before the first delta or between two), or ends the stream without
    * a finish reason (cut short). Aborting `signal` cancels the upstream request.
    */
-  stream(options: { messages: ChatModelMessage[]; signal?: AbortSignal | undefined }): AsyncIterable<string>;
+  stream(options: {
+    messages: ChatModelMessage[];
+    signal?: AbortSignal | undefined;
+    /** Called with the server's token counts when it reports them (asked for with `stream_options.include_usage`). */
+    onUsage?: ((usage: TokenUsage) => void) | undefined;
+  }): AsyncIterable<string>;
   /** The whole reply, with the same errors and time limit as `stream`. */
   complete(options: {
     messages: ChatModelMessage[];
     signal?: AbortSignal | undefined;
     maxTokens?: number | undefined;
+    onUsage?: ((usage: TokenUsage) => void) | undefined;
   }): Promise<string>;
 }
 
@@ -50,6 +57,17 @@ export function retryAfterSeconds(error: unknown): number | null {
   if (value === null || value === undefined) return null;
   const seconds = Number(value);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+/** The server's `usage`, when it sent one with sensible numbers. */
+function tokenUsage(
+  usage: { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined,
+): TokenUsage | undefined {
+  const promptTokens = usage?.prompt_tokens;
+  const completionTokens = usage?.completion_tokens;
+  if (typeof promptTokens !== 'number' || typeof completionTokens !== 'number') return undefined;
+  if (!(promptTokens >= 0 && completionTokens >= 0)) return undefined;
+  return { promptTokens, completionTokens };
 }
 
 function describe(error: unknown): string {
@@ -116,15 +134,18 @@ export function createOpenAIChat(llm: LlmConfig): ChatModel {
 
   return {
     model: llm.chatModel,
-    stream({ messages, signal }) {
+    stream({ messages, signal, onUsage }) {
       return guarded(signal, async function* (controller, arm) {
+        // include_usage: the server sends its token counts in one last chunk with no choices.
         const stream = await client.chat.completions.create(
-          { model: llm.chatModel, messages, stream: true },
+          { model: llm.chatModel, messages, stream: true, stream_options: { include_usage: true } },
           { signal: controller.signal },
         );
         let finished = false;
         for await (const chunk of stream) {
           arm();
+          const usage = tokenUsage(chunk.usage);
+          if (usage) onUsage?.(usage);
           const choice = chunk.choices[0];
           const delta = choice?.delta?.content;
           if (delta) yield delta;
@@ -136,13 +157,15 @@ export function createOpenAIChat(llm: LlmConfig): ChatModel {
         }
       });
     },
-    async complete({ messages, signal, maxTokens }) {
+    async complete({ messages, signal, maxTokens, onUsage }) {
       let text = '';
       const parts = guarded(signal, async function* (controller) {
         const completion = await client.chat.completions.create(
           { model: llm.chatModel, messages, ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }) },
           { signal: controller.signal },
         );
+        const usage = tokenUsage(completion.usage);
+        if (usage) onUsage?.(usage);
         yield completion.choices[0]?.message?.content ?? '';
       });
       for await (const part of parts) text += part;

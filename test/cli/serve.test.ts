@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseSse, postJson } from '../http/app-harness.js';
 import { fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
-import { type FakeOpenAIServer, startFakeOpenAIServer } from '../support/fake-openai-server.js';
+import { type FakeOpenAIServer, startFakeOpenAIServer, streamedUsage } from '../support/fake-openai-server.js';
 import { prepareIndex } from './prepare-index.js';
 import { spawnServer } from './spawn-server.js';
 
@@ -75,6 +75,48 @@ describe('src/cli/serve.ts with a prepared index and an OpenAI-compatible LLM', 
         embedder: 'local:use-lite',
         answerer: 'llm',
       });
+
+      // /v1 with a system message: it reaches the model as the caller's instructions, and usage is
+      // what the model's server reported, not an estimate.
+      const completion = await postJson(
+        `${server.url}/v1/chat/completions`,
+        {
+          model: 'podcite',
+          messages: [
+            { role: 'system', content: 'Answer in one sentence.' },
+            { role: 'user', content: 'Why does structure matter?' },
+          ],
+        },
+        { 'x-request-id': 'serve-test-1' },
+      );
+      expect([completion.status, completion.headers.get('x-request-id')]).toStrictEqual([200, 'serve-test-1']);
+      const sent = llm.requests.at(-1)?.body;
+      expect(sent?.messages?.[0]?.content).toContain(
+        '<caller-instructions>\nAnswer in one sentence.\n</caller-instructions>',
+      );
+      const content = 'Chris Manning says structure helps models learn efficiently [1].';
+      expect(((await completion.json()) as { usage: unknown }).usage).toStrictEqual(
+        streamedUsage(sent ?? {}, Math.ceil(content.length / 8)),
+      );
+      // The request log: JSON lines on stderr, carrying the caller's request id and the route pattern.
+      // The line is written when the response has ended, which the client may see first.
+      const logged = () =>
+        server
+          .stderr()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((line) => line.requestId === 'serve-test-1');
+      for (let wait = 0; logged() === undefined && wait < 50; wait++) await new Promise((r) => setTimeout(r, 20));
+      expect(logged()).toMatchObject({
+        level: 'info',
+        msg: 'request',
+        method: 'POST',
+        route: '/v1/chat/completions',
+        status: 200,
+      });
+      const llmRequestsBefore = llm.requests.length;
+
       const response = await postJson(`${server.url}/api/chat`, {
         message: 'Why does structure matter?',
         stream: true,
@@ -89,7 +131,7 @@ describe('src/cli/serve.ts with a prepared index and an OpenAI-compatible LLM', 
         received += value;
       }
       const events = parseSse(received).events;
-      expect(llm.requests.length).toBe(1);
+      expect(llm.requests.length).toBe(llmRequestsBefore + 1);
       expect([events[0]?.event, events.at(-1)?.event]).toStrictEqual(['sources', 'end']);
       expect(events.filter((event) => event.event === 'error')).toStrictEqual([]);
       expect((events.at(-1)?.data as { mode?: string } | undefined)?.mode).toBe('llm');

@@ -221,7 +221,8 @@ describe.each(SETUPS)('prompt injection, $name', (setup) => {
           auth,
         );
         const raw = await responseBytes(response);
-        expect(response.status).toBe(200);
+        // Offline there is no model to give instructions to: the system message is refused, not dropped.
+        expect(response.status).toBe(setup.answerer === 'extractive' ? 400 : 200);
         expectNothingLeaked(raw);
       }
     },

@@ -117,10 +117,10 @@ afterAll(async () => {
 
 describe('the bundled corpus, indexed with the real offline embedder and served over HTTP', () => {
   test('first start ingested the sample corpus and said so', () => {
-    expect(serverLog[0]).toBe(
-      `No index at ${indexDir} yet: indexing the sample corpus first (one time, about a minute).`,
-    );
-    expect(serverLog.at(-1)).toMatch(/^podcite: 5 episodes, [1-9]\d* chunks, extractive answers\.$/);
+    // Status lines are plain text; the request log's JSON lines go to the same callback.
+    const status = serverLog.filter((line) => !line.startsWith('{'));
+    expect(status[0]).toBe(`No index at ${indexDir} yet: indexing the sample corpus first (one time, about a minute).`);
+    expect(status.at(-1)).toMatch(/^podcite: 5 episodes, [1-9]\d* chunks, extractive answers\.$/);
   });
 
   test('GET /api/health reports five episodes, the local embedder and extractive answers', async () => {
@@ -261,5 +261,24 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
       mode: 'extractive',
       citations: [],
     });
+  });
+
+  test('/readyz turns 200 once the answer tables are built; /metrics has timed the retrievals and answers', async () => {
+    let ready = await fetch(`${podcite.url}/readyz`);
+    for (let attempt = 0; ready.status !== 200 && attempt < 600; attempt++) {
+      expect(ready.status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await fetch(`${podcite.url}/readyz`);
+    }
+    expect(await ready.json()).toStrictEqual({ status: 'ready' });
+    await ask('What win rate did Voxtral TTS get against ElevenLabs?');
+    const lines = (await (await fetch(`${podcite.url}/metrics`)).text()).split('\n');
+    const value = (prefix: string) => Number(lines.find((line) => line.startsWith(prefix))?.slice(prefix.length));
+    expect(value('podcite_retrieval_duration_seconds_count ')).toBeGreaterThanOrEqual(1);
+    expect(value('podcite_answer_duration_seconds_count{mode="extractive"} ')).toBeGreaterThanOrEqual(1);
+    expect(value('podcite_index_chunks ')).toBe(podcite.index.manifest.chunkCount);
+    expect(value('podcite_http_requests_total{method="POST",route="/api/chat",status="200"} ')).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 });

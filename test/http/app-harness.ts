@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Answerer, Chunk, Retriever } from '../../src/domain.js';
 import { createApp } from '../../src/http/create-app.js';
 import { InFlightTracker } from '../../src/http/in-flight-tracker.js';
+import type { Readiness } from '../../src/http/operations-routes.js';
 import { type RunningServer, startServer } from '../../src/http/start-server.js';
 import type { LoadedIndex } from '../../src/store/loaded-index.js';
 import { FakeAnswerer } from '../support/fake-answerer.js';
@@ -85,6 +86,7 @@ export async function startTestApp(
     webRoot?: string;
     heartbeatMs?: number;
     retriever?: Retriever;
+    readiness?: Readiness;
   } = {},
 ): Promise<TestApp> {
   const embeddings = new HashingEmbeddings();
@@ -102,6 +104,7 @@ export async function startTestApp(
     tracker,
     log: (message) => logs.push(message),
     heartbeatMs: options.heartbeatMs,
+    readiness: options.readiness,
   });
   const server = await startServer({ app, host: '127.0.0.1', port: 0, tracker });
   return { url: server.url, answerer, index, tracker, server, logs, close: () => server.close({ graceMs: 2000 }) };

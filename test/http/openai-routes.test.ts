@@ -17,7 +17,8 @@ describe('/v1 through the openai SDK', () => {
   let app: TestApp;
   let answerer: FakeAnswerer;
   beforeAll(async () => {
-    answerer = new FakeAnswerer();
+    // An LLM-mode answerer: only one of those can follow a system message.
+    answerer = new FakeAnswerer({ answer: fakeChatAnswer({ mode: 'llm' }) });
     app = await startTestApp({ answerer, env: { API_TOKEN: TOKEN } });
   });
   afterAll(() => app.close());
@@ -78,6 +79,30 @@ describe('/v1 through the openai SDK', () => {
         { role: 'assistant', content: 'Hello' },
       ],
       episodeIds: undefined,
+      instructions: 'You are helpful.',
+    });
+    // The fake reports no token counts, so usage is the documented estimate: a token per 4 characters.
+    expect(completion.usage).toStrictEqual({
+      prompt_tokens: Math.ceil(
+        ('What about vector search?'.length + 'You are helpful.'.length + 'Hi'.length + 'Hello'.length) / 4,
+      ),
+      completion_tokens: Math.ceil(ANSWER.length / 4),
+      total_tokens:
+        Math.ceil(('What about vector search?'.length + 'You are helpful.'.length + 'Hi'.length + 'Hello'.length) / 4) +
+        Math.ceil(ANSWER.length / 4),
+    });
+  });
+
+  test('completions and models.retrieve agree: a model that is not listed is a 404 in both', async () => {
+    const failure = await client(app)
+      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'q' }] })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((failure as InstanceType<typeof OpenAI.NotFoundError>).error).toStrictEqual({
+      message: 'The model "gpt-4o" does not exist; use "podcite".',
+      type: 'invalid_request_error',
+      code: 'not_found:model',
+      param: null,
     });
   });
 
@@ -107,7 +132,11 @@ describe('/v1 through the openai SDK', () => {
       null,
     ]);
     expect((chunks[3] as unknown as { citations: unknown }).citations).toStrictEqual([fakeCitation()]);
-    expect(chunks[4]?.usage).toStrictEqual({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
+    expect(chunks[4]?.usage).toStrictEqual({
+      prompt_tokens: Math.ceil('What about vector search?'.length / 4),
+      completion_tokens: Math.ceil(ANSWER.length / 4),
+      total_tokens: Math.ceil('What about vector search?'.length / 4) + Math.ceil(ANSWER.length / 4),
+    });
   });
 
   test('a bad request is an SDK BadRequestError with OpenAI’s error shape', async () => {
@@ -164,7 +193,6 @@ describe('/v1 failures and raw protocol', () => {
     const app = await startTestApp({ answerer: new FakeAnswerer({ deltas: [] }) });
     try {
       const response = await postJson(`${app.url}/v1/chat/completions`, {
-        model: 'anything',
         messages: [{ role: 'user', content: 'q' }],
         stream: true,
       });
@@ -193,6 +221,24 @@ describe('/v1 failures and raw protocol', () => {
       'The last message (other than system messages) must be from the user.',
     ],
     [{ messages: [{ role: 'user', content: '  ' }] }, 'The last user message has no text.'],
+    [
+      {
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'q' },
+        ],
+      },
+      'System and developer messages need an LLM: this server answers extractively (quoting the transcripts), which cannot follow instructions. Remove them, or configure OPENAI_BASE_URL or OPENAI_API_KEY on the server.',
+    ],
+    [
+      {
+        messages: [
+          { role: 'developer', content: 'x'.repeat(4001) },
+          { role: 'user', content: 'q' },
+        ],
+      },
+      'System and developer messages must hold at most 4000 characters together.',
+    ],
     [
       { messages: [{ role: 'user', content: 'x'.repeat(4001) }] },
       'The last user message must be at most 4000 characters.',
@@ -251,6 +297,7 @@ describe('toChatRequest', () => {
       message: 'last question',
       history: earlier.slice(10),
       episodeIds: ['episode-one'],
+      instructions: 'be brief',
     });
   });
 });
@@ -258,7 +305,11 @@ describe('toChatRequest', () => {
 describe('LangChain ChatOpenAI pointed at podcite', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ env: { API_TOKEN: TOKEN } });
+    // LLM mode, so the system message below is followed rather than refused.
+    app = await startTestApp({
+      env: { API_TOKEN: TOKEN },
+      answerer: new FakeAnswerer({ answer: fakeChatAnswer({ mode: 'llm' }) }),
+    });
   });
   afterAll(() => app.close());
 

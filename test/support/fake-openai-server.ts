@@ -72,6 +72,15 @@ function chunkEvent(options: { model: string; content?: string; finish?: boolean
   return `data: ${JSON.stringify(chunk)}\n\n`;
 }
 
+/**
+ * The counts a streamed reply reports: 100 prompt tokens per message sent, one completion token
+ * per content chunk — arbitrary, but fixed, so a test can tell reported counts from estimates.
+ */
+export function streamedUsage(body: ReceivedChatRequest['body'], chunks: number) {
+  const prompt = 100 * (body.messages?.length ?? 0);
+  return { prompt_tokens: prompt, completion_tokens: chunks, total_tokens: prompt + chunks };
+}
+
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
@@ -151,6 +160,13 @@ export async function startFakeOpenAIServer(options: { replies?: FakeReply[] } =
     for (const part of sent) response.write(chunkEvent({ model, content: part }));
     if (scripted.kind === 'answer') {
       response.write(chunkEvent({ model, finish: true }));
+      // As OpenAI does when asked: one last chunk with no choices and the token counts.
+      if ((body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true) {
+        const usage = streamedUsage(body, sent.length);
+        response.write(
+          `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model, choices: [], usage })}\n\n`,
+        );
+      }
       response.end('data: [DONE]\n\n');
     } else if (scripted.kind === 'cut') {
       if (scripted.graceful) response.end();

@@ -39,6 +39,57 @@ describe('parseFrontMatter', () => {
     });
   });
 
+  test('reads what the old line-by-line reader could not: a list of chapter mappings and a block scalar', () => {
+    const text = [
+      '---',
+      'title: Ep 7',
+      'description: |',
+      '  Two lines',
+      '  of notes.',
+      'chapters:',
+      '  - start: "0:00"',
+      '    title: Intro',
+      '  - start: 90',
+      '    title: "Part two: details"',
+      '---',
+      'body',
+    ].join('\n');
+    expect(parseFrontMatter(text, options)).toStrictEqual({
+      metadata: {
+        title: 'Ep 7',
+        showNotes: 'Two lines\nof notes.',
+        chapters: [
+          { start: 0, title: 'Intro' },
+          { start: 90, title: 'Part two: details' },
+        ],
+      },
+      body: 'body',
+    });
+  });
+
+  test('an empty block is no metadata', () => {
+    expect(parseFrontMatter('---\n---\nbody', options)).toStrictEqual({ metadata: {}, body: 'body' });
+  });
+
+  test.each([
+    [
+      'invalid YAML',
+      '---\ntitle: Episode 12: The Return\n---\nx',
+      /^episode\.md: the front matter is not valid YAML \(.+\); quote values that contain ": "/,
+    ],
+    ['a list, not a mapping', '---\n- a\n- b\n---\nx', /^episode\.md: the front matter must be a YAML mapping/],
+    ['a wrong type for a known key', '---\ntitle: [a, b]\n---\nx', /^episode\.md: unexpected metadata at title/],
+  ])('%s is a parse:front-matter error naming the file', (_name, text, message) => {
+    try {
+      parseFrontMatter(text, options);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(PodciteError);
+      expect((error as PodciteError).code).toBe('parse:front-matter');
+      expect((error as PodciteError).message).toMatch(message);
+    }
+  });
+
   test('text without front matter comes back unchanged', () => {
     expect(parseFrontMatter('# Title\n---\ntext', options)).toStrictEqual({ metadata: {}, body: '# Title\n---\ntext' });
   });
