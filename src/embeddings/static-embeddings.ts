@@ -48,14 +48,9 @@ export class StaticEmbeddings extends PodciteEmbeddings {
     return Array.from(embedText(await this.load(), document));
   }
 
-  /** Vectors back to back (`documents.length × 256`), without a JS array per text: what bulk ingest wants. */
-  async embedPacked(documents: readonly string[]): Promise<Float32Array> {
+  override async embedDocumentsPacked(documents: string[]): Promise<Float32Array[]> {
     const loaded = await this.load();
-    const packed = new Float32Array(documents.length * this.dimension);
-    documents.forEach((document, position) => {
-      packed.set(embedText(loaded, document), position * this.dimension);
-    });
-    return packed;
+    return documents.map((document) => embedText(loaded, document));
   }
 
   override async warmUp(): Promise<void> {

@@ -61,7 +61,7 @@ function manifestFor(embeddings: HashingEmbeddings, indexChunks: Chunk[]): Manif
 
 async function buildIndex(dir: string, embeddings: HashingEmbeddings, indexChunks: Chunk[] = chunks): Promise<void> {
   const vectors = await embeddings.embedDocuments(indexChunks.map((entry) => embeddingText(entry)));
-  await writeIndex({ dir, manifest: manifestFor(embeddings, indexChunks), chunks: indexChunks, vectors, embeddings });
+  await writeIndex({ dir, manifest: manifestFor(embeddings, indexChunks), chunks: indexChunks, vectors });
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -160,7 +160,7 @@ describe('loadIndex', () => {
   });
 
   test.each([
-    ['chunks.json cut short', 'chunks.json', (text: string) => text.slice(0, text.length / 2)],
+    ['chunks.jsonl cut short', 'chunks.jsonl', (text: string) => text.slice(0, text.length / 2)],
     [
       'a manifest of the wrong shape',
       'manifest.json',
@@ -200,7 +200,6 @@ describe('loadIndex', () => {
       manifest: { ...manifestFor(wide, many), efSearch: EF_SEARCH },
       chunks: many,
       vectors,
-      embeddings: wide,
     });
     const index = await loadIndex({ dir, embeddings: wide });
     // A hit counts when it scores at least the 10th true score: bag-of-words vectors tie often.
