@@ -58,7 +58,7 @@ export async function readIndexFiles(options: { dir: string; embeddings: Podcite
   if (manifest.embedder !== embeddings.id) {
     throw new PodciteError(
       'index:embedder_mismatch',
-      `The index at ${dir} was built with the embedder "${manifest.embedder}", but the current embedder is "${embeddings.id}"; their vectors cannot be compared. ${REBUILD_HINT} Or set EMBEDDINGS back to the embedder the index was built with.`,
+      `The index at ${dir} was built with the embedder "${manifest.embedder}", but the current embedder is "${embeddings.id}"; their vectors cannot be compared. ${REBUILD_HINT} Or set EMBEDDINGS back to the embedder the index was built with${settingFor(manifest.embedder)}.`,
     );
   }
   // 0 means an OpenAI-protocol model whose width is not known until its first response.
@@ -192,6 +192,14 @@ export async function loadIndex(options: { dir: string; embeddings: PodciteEmbed
       return hits;
     },
   };
+}
+
+/** The `EMBEDDINGS` value that selects an embedder id, said in the mismatch message when it is one of ours. */
+function settingFor(embedderId: string): string {
+  if (embedderId === 'local:use-lite') return ' (EMBEDDINGS=use-lite)';
+  if (embedderId.startsWith('local:use-lite-static-')) return ' (EMBEDDINGS=local)';
+  if (embedderId.startsWith('openai:')) return ' (EMBEDDINGS=openai)';
+  return '';
 }
 
 async function readText(folder: string, file: string): Promise<string> {

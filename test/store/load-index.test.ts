@@ -229,6 +229,20 @@ describe('loadIndex', () => {
     expect(filteredFound / (queries * 10)).toBeGreaterThanOrEqual(0.98);
   });
 
+  test('reads an index written before chunks.jsonl: chunks.json and LangChain HNSWLib files', async () => {
+    await buildIndex(dir, embeddings);
+    // The older layout: the chunks as one JSON array, plus HNSWLib's docstore and args beside the graph.
+    const lines = (await readFile(path.join(dir, 'chunks.jsonl'), 'utf8')).trim().split('\n');
+    await writeFile(path.join(dir, 'chunks.json'), `[${lines.join(',')}]`);
+    await rm(path.join(dir, 'chunks.jsonl'));
+    await writeFile(path.join(dir, 'docstore.json'), '[]');
+    await writeFile(path.join(dir, 'args.json'), '{"space":"cosine","numDimensions":64}');
+    const index = await loadIndex({ dir, embeddings });
+    expect(index.chunks).toStrictEqual(chunks);
+    const hits = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 1 });
+    expect(hits[0]!.chunk.chunkId).toBe('alpha#2');
+  });
+
   test('reads the old index when a swap stopped between its two renames', async () => {
     await buildIndex(dir, embeddings);
     await rename(dir, `${dir}.previous`);
