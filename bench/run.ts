@@ -148,7 +148,7 @@ function parseArguments(argv: string[]): Arguments {
   return parsed;
 }
 
-/** The index the query and load sections use, built (2 workers) when the bench has none yet. */
+/** The index the query and load sections use, built (default static embedder) when the bench has none yet. */
 async function indexFor(options: Arguments): Promise<string> {
   if (options.standIn) {
     const dir = options.indexDir ?? standInIndexDir(options.corpus);
