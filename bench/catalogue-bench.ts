@@ -141,6 +141,7 @@ export async function runCatalogueBench(options: {
         'after runs MB': afterRuns.rssMegabytes.toFixed(0),
         'sequential p50/p95/p99 ms': `${sequential.p50Ms.toFixed(1)} / ${sequential.p95Ms.toFixed(1)} / ${sequential.p99Ms.toFixed(1)}`,
         [`${IN_FLIGHT} in flight req/s`]: inFlight.requestsPerSecond.toFixed(0),
+        'server CPU ms/req': run.serverCpuMsPerRequest.toFixed(1),
         'p50/p97.5/p99 ms': `${inFlight.p50Ms} / ${inFlight.p97_5Ms} / ${inFlight.p99Ms}`,
         failures: sequential.errors + inFlight.failures,
       },
