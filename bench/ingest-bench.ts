@@ -9,9 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type IngestProgress, type IngestReport, ingestPaths } from '../ingest/ingest-paths.js';
 import { loadConfig } from '../src/config.js';
-import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
+import { createEmbeddings } from '../src/embeddings/create-embeddings.js';
 import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
-import { USE_LITE_DIMENSION } from '../src/embeddings/use-lite-model.js';
+import { STATIC_COMPONENTS, STATIC_EMBEDDER_ID } from '../src/embeddings/static-embeddings.js';
 import { HashingEmbeddings } from '../test/support/hashing-embeddings.js';
 import { printTable } from './bench-util.js';
 import { runLongTurnBench } from './long-turn-bench.js';
@@ -46,13 +46,13 @@ export function standInIndexDir(corpus: CorpusName): string {
 
 /**
  * An index of `corpus` with the real chunks (so BM25, the extractive answerer and the HNSW graph
- * have the real sizes) but document vectors from a word-hashing stand-in instead of USE-lite,
- * labelled `local:use-lite` so the real embedder can query it. For latency at a corpus's true
+ * have the real sizes) but document vectors from a word-hashing stand-in instead of the embedder,
+ * labelled as the default static embedder so it can query it. For latency at a corpus's true
  * size when embedding it is too slow (Practical AI: ~36k chunks, hours on a busy 2-core box);
  * its dense results are meaningless, so never use it for quality.
  */
 export async function buildStandInIndex(options: { corpus: CorpusName; indexDir: string }): Promise<IngestRun> {
-  const embeddings = new HashingEmbeddings({ dimension: USE_LITE_DIMENSION, id: 'local:use-lite' });
+  const embeddings = new HashingEmbeddings({ dimension: STATIC_COMPONENTS, id: STATIC_EMBEDDER_ID });
   const started = performance.now();
   const report = await ingestPaths({
     paths: [CORPUS_PATHS[options.corpus]],
@@ -63,6 +63,7 @@ export async function buildStandInIndex(options: { corpus: CorpusName; indexDir:
   const totalSeconds = (performance.now() - started) / 1000;
   return {
     corpus: options.corpus,
+    embedder: 'local',
     workers: 0,
     chunks: report.chunks,
     embedded: report.embedded,
@@ -83,6 +84,8 @@ export async function hasIndex(dir: string): Promise<boolean> {
 
 export interface IngestRun {
   corpus: CorpusName;
+  /** `EMBEDDINGS` of the run: the static embedder (`local`) or USE lite. */
+  embedder: 'local' | 'use-lite';
   workers: number;
   chunks: number;
   embedded: number;
@@ -104,11 +107,14 @@ export async function measureIngest(options: {
   corpus: CorpusName;
   workers: number;
   indexDir: string;
+  /** Default `local` (the static embedder, which ignores `workers`); `use-lite` for the worker comparison. */
+  embedder?: 'local' | 'use-lite';
   /** Progress lines on stderr every tenth of the chunks (for the long Practical AI run). */
   verbose?: boolean;
 }): Promise<IngestRun> {
   const { corpus, workers, indexDir } = options;
-  const config = loadConfig({ EMBEDDINGS: 'local', INDEX_DIR: indexDir, RATE_LIMIT_PER_MINUTE: '0' });
+  const embedder = options.embedder ?? 'local';
+  const config = loadConfig({ EMBEDDINGS: embedder, INDEX_DIR: indexDir, RATE_LIMIT_PER_MINUTE: '0' });
   const embeddings: PodciteEmbeddings = createEmbeddings(config, { workers });
   try {
     const warmStart = performance.now();
@@ -152,6 +158,7 @@ export async function measureIngest(options: {
     }
     return {
       corpus,
+      embedder,
       workers,
       chunks: report.chunks,
       embedded: report.embedded,
@@ -172,7 +179,8 @@ function rate(count: number, seconds: number): number {
 function runRow(run: IngestRun): Record<string, string | number> {
   return {
     corpus: run.corpus,
-    workers: run.workers,
+    embedder: run.embedder,
+    workers: run.embedder === 'local' ? 'in-process' : run.workers,
     chunks: run.chunks,
     'warm-up s': run.warmUpSeconds.toFixed(1),
     'embed s': run.embedSeconds.toFixed(1),
@@ -185,8 +193,9 @@ function runRow(run: IngestRun): Record<string, string | number> {
 }
 
 /**
- * The ingest section: the sample with 1 and then 2 workers (the 2-worker index is kept for the
- * query and load sections), then, when asked, Practical AI with one worker per core into `indexDir`.
+ * The ingest section: the sample with USE lite on 1 and then 2 workers, then with the default static
+ * embedder (that index is kept for the query and load sections), then, when asked, Practical AI with the
+ * static embedder into `indexDir`.
  */
 export async function runIngestBench(options: {
   corpus: CorpusName;
@@ -196,26 +205,29 @@ export async function runIngestBench(options: {
   await mkdir(BENCH_ROOT, { recursive: true });
   console.log('\n## ingest\n');
   const runs: IngestRun[] = [];
-  const scratch = await mkdtemp(path.join(BENCH_ROOT, 'ingest-1-worker-'));
+  const scratch = await mkdtemp(path.join(BENCH_ROOT, 'ingest-use-lite-'));
   try {
-    runs.push(await measureIngest({ corpus: 'sample', workers: 1, indexDir: path.join(scratch, 'index') }));
+    // USE lite on one and two worker threads (EMBEDDINGS=use-lite), then the default static embedder.
+    for (const workers of [1, 2]) {
+      const indexDir = path.join(scratch, `index-${workers}`);
+      runs.push(await measureIngest({ corpus: 'sample', workers, indexDir, embedder: 'use-lite' }));
+    }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-  runs.push(await measureIngest({ corpus: 'sample', workers: 2, indexDir: defaultIndexDir('sample') }));
+  runs.push(await measureIngest({ corpus: 'sample', workers: 0, indexDir: defaultIndexDir('sample') }));
   printTable(runs.map(runRow));
   const [one, two] = runs;
   if (one && two) {
     const speedUp = rate(two.embedded, two.embedSeconds) / rate(one.embedded, one.embedSeconds);
-    console.log(`\n2 workers / 1 worker embed rate: ${speedUp.toFixed(2)}x`);
+    console.log(`\nUSE lite, 2 workers / 1 worker embed rate: ${speedUp.toFixed(2)}x`);
   }
   runLongTurnBench();
 
   if (options.corpus === 'practical-ai') {
-    const workers = embeddingWorkerCount();
     const indexDir = options.indexDir ?? defaultIndexDir('practical-ai');
-    console.log(`\nPractical AI, ${workers} worker(s), into ${indexDir} (long: tens of minutes on 2 cores)…`);
-    const run = await measureIngest({ corpus: 'practical-ai', workers, indexDir, verbose: true });
+    console.log(`\nPractical AI, static embedder, into ${indexDir} (about a minute on 2 cores)…`);
+    const run = await measureIngest({ corpus: 'practical-ai', workers: 0, indexDir, verbose: true });
     runs.push(run);
     printTable([runRow(run)]);
   }

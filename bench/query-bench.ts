@@ -143,7 +143,7 @@ export async function measureAnn(options: {
   efValues: number[];
 }): Promise<{ chunks: number; shippedEf: number; exactMs: number; rows: AnnRow[] }> {
   const files = await readIndexFiles({ dir: options.indexDir, embeddings: options.embeddings });
-  const hnsw = files.store.index;
+  const hnsw = files.hnsw;
   const count = files.chunks.length;
   const dimension = files.manifest.dimension;
   const matrix = new Float32Array(count * dimension);

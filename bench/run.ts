@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--index DIR]
  *   [--rounds N] [--requests N] [--count N[,N...]] [--queries N]`
+ * `npm run bench -- catalogue --episodes N PATH...` (see `catalogue-bench.ts`)
  *
  * Runs the named sections (all when none is named) and prints numbers and ratios, then the
  * podcite issue 7 targets with PASS/MISS beside what was measured. Timings are never asserted:
@@ -19,11 +20,14 @@
  * --requests  total requests in the load section, shared by its four runs (default 10000).
  * --count     vector counts for the scale section (default 100000; 1000000 needs ~4 GB and hours on 2 cores).
  * --queries   query vectors for the scale section (default 1000).
+ * --episodes  synthetic episodes for the catalogue section (default 1000), made from the transcripts
+ *             at the PATHs given (files or folders; the catalogue section runs only when named).
  */
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import path from 'node:path';
 import { type AnnScaleResult, printAnnRows, runAnnScale } from './ann-synthetic.js';
 import { printTable } from './bench-util.js';
+import { runCatalogueBench } from './catalogue-bench.js';
 import {
   BENCH_ROOT,
   buildStandInIndex,
@@ -38,8 +42,10 @@ import {
 import { runLoadBench } from './load-bench.js';
 import { runQueryBench, type TargetCheck } from './query-bench.js';
 
-const SECTIONS = ['ingest', 'query', 'load', 'scale', 'timestamps'] as const;
+const SECTIONS = ['ingest', 'query', 'load', 'scale', 'timestamps', 'catalogue'] as const;
 type Section = (typeof SECTIONS)[number];
+/** Run when no section is named; `catalogue` needs corpus paths, so only on request. */
+const DEFAULT_SECTIONS: readonly Section[] = ['ingest', 'query', 'load', 'scale', 'timestamps'];
 
 /** Catalogue the scale target speaks of: 10,000 episodes at ~100 chunks each. */
 const CATALOGUE_CHUNKS = 1_000_000;
@@ -54,10 +60,14 @@ interface Arguments {
   requests: number;
   counts: number[];
   queries: number;
+  /** Catalogue size for the catalogue section. */
+  episodes: number;
+  /** Transcript files and folders the catalogue is made from. */
+  corpusPaths: string[];
 }
 
 const USAGE =
-  'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]\n(the options are described at the top of bench/run.ts)';
+  'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]\n       npm run bench -- catalogue --episodes N PATH...\n(the options are described at the top of bench/run.ts)';
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
@@ -81,6 +91,8 @@ function parseArguments(argv: string[]): Arguments {
     requests: 10_000,
     counts: [100_000],
     queries: 1000,
+    episodes: 1000,
+    corpusPaths: [],
   };
   let corpusDirectory: string | undefined;
   for (let position = 0; position < argv.length; position++) {
@@ -126,18 +138,32 @@ function parseArguments(argv: string[]): Arguments {
         parsed.queries = positiveInteger('queries', value);
         position++;
         break;
+      case '--episodes':
+        parsed.episodes = positiveInteger('episodes', value);
+        position++;
+        break;
       default:
+        if (!argument.startsWith('--') && !(SECTIONS as readonly string[]).includes(argument)) {
+          parsed.corpusPaths.push(argument);
+          break;
+        }
         if (!(SECTIONS as readonly string[]).includes(argument)) usage(`unknown argument "${argument}"`);
         if (!parsed.sections.includes(argument as Section)) parsed.sections.push(argument as Section);
     }
   }
-  if (parsed.sections.length === 0) parsed.sections = [...SECTIONS];
+  if (parsed.sections.length === 0) parsed.sections = [...DEFAULT_SECTIONS];
   // The corpus's own folder replaces its default for every section that reads it.
   if (corpusDirectory !== undefined) CORPUS_PATHS[parsed.corpus] = corpusDirectory;
+  if (parsed.sections.includes('catalogue') && parsed.corpusPaths.length === 0) {
+    usage('catalogue needs the transcript files or folders to build from: catalogue --episodes N PATH...');
+  }
+  if (!parsed.sections.includes('catalogue') && parsed.corpusPaths.length > 0) {
+    usage(`unknown argument "${parsed.corpusPaths[0]}"`);
+  }
   return parsed;
 }
 
-/** The index the query and load sections use, built (2 workers) when the bench has none yet. */
+/** The index the query and load sections use, built (default static embedder) when the bench has none yet. */
 async function indexFor(options: Arguments): Promise<string> {
   if (options.standIn) {
     const dir = options.indexDir ?? standInIndexDir(options.corpus);
@@ -314,6 +340,11 @@ async function main(): Promise<void> {
         break;
       case 'timestamps':
         await runTimestamps();
+        break;
+      case 'catalogue':
+        targets.push(
+          ...(await runCatalogueBench({ episodes: options.episodes, corpusPaths: options.corpusPaths })).targets,
+        );
         break;
     }
     console.log(`(${section}: ${((performance.now() - started) / 1000).toFixed(0)} s; ${loadLine()})`);

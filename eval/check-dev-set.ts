@@ -31,12 +31,13 @@ const items = await loadQaSet(qaPath);
 const problems: string[] = [];
 
 // Titles come from the parser (these files carry none, so it derives one from the file name):
-// parse every file so the set is checked against exactly what ingest will index.
+// parse every file so the set is checked against exactly what ingest will index. They are compared
+// normalised, as the eval's gold matcher compares them (the parser capitalises "Practical AI 5").
 const byTitle = new Map<string, { fileName: string; lines: string[]; turns: string[] }>();
 for (const fileName of (await readdir(corpusDir)).filter((name) => name.endsWith('.md')).sort()) {
   const text = await readFile(path.join(corpusDir, fileName), 'utf8');
   for (const episode of parseMarkdownTranscript(text, { fileName })) {
-    byTitle.set(episode.title, {
+    byTitle.set(normalizeForMatch(episode.title), {
       fileName,
       lines: text.split('\n').map(normalizeForMatch),
       turns: episode.turns.map((turn) => normalizeForMatch(turn.text)),
@@ -49,7 +50,7 @@ for (const item of items) {
     problems.push(`${item.id}: unanswerable but has evidence`);
   if (item.kind !== 'unanswerable' && item.evidence.length === 0) problems.push(`${item.id}: no evidence`);
   for (const evidence of item.evidence) {
-    const file = byTitle.get(evidence.episode);
+    const file = byTitle.get(normalizeForMatch(evidence.episode));
     if (!file) {
       problems.push(`${item.id}: no file in ${corpusDir} parses to the title "${evidence.episode}"`);
       continue;

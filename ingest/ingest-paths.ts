@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk, Episode, Manifest, ParsedEpisode } from '../src/domain.js';
@@ -13,17 +14,15 @@ import { prepareEpisode } from './prepare-episode.js';
 import { type SwapStep, writeIndex } from './write-index.js';
 
 /**
- * HNSW search breadth written to new manifests, chosen by measuring recall@10 against brute force on
- * the sample corpus embedded with USE-lite (1009 chunks; 200 off-corpus points and 20 real questions):
- * ef 10 → 0.90, 20 → 0.97, 40 → 0.994, 64 → 0.9995, 100 → 1.00; with a one-episode filter 1.00 from ef 40.
- * At catalogue scale recall falls: on the Practical AI index (35,819 chunks, 75 real questions)
- * ef 100 → 0.927 (0.54 ms), ef 200 → 0.972 (0.99 ms). The retriever asks for 100 dense candidates
- * (hnswlib searches with max(ef, k)) and fuses them with BM25 at weight 0.1, so what counts is the
- * fused ranking: ef 100 and 200 give identical R@1/5/10 and MRR on both dev sets (Latent Space 34,
- * Practical AI 31 questions), and ef 100 takes ~0.5 ms off every search on the server's event loop
- * (retriever 2.35 → 1.87 ms on Practical AI), so it is the default.
+ * HNSW search breadth written to new manifests. With USE lite and a graph built at efConstruction 200,
+ * ef 100 gave recall@10 0.916 on the Practical AI index (35,819 chunks, 75 real questions; 0.6 ms) and
+ * the same fused rankings as ef 200. Graphs are now built at efConstruction 64 (three times faster, see
+ * `write-index.ts`), which a wider search makes up for: on Practical AI with the static embedder, dense-only
+ * R@1/R@5/MRR@10 on the dev set were 0.13/0.23/0.19 (efConstruction 200, ef 100), 0.10/0.16/0.14
+ * (64, ef 100) and 0.13/0.23/0.18 (64, ef 200); the hybrid was the same in all three (0.48/0.65/0.57).
+ * The retriever asks for 100 dense candidates (hnswlib searches with max(ef, k)).
  */
-export const EF_SEARCH = 100;
+export const EF_SEARCH = 200;
 
 /** Texts per `embedDocuments` call: small enough for a smooth progress bar, large enough to keep two workers busy. */
 const EMBED_SLICE = 32;
@@ -148,7 +147,7 @@ export async function ingestPaths(options: {
       }
     }
 
-    const stored = previous ? storedVectors(previous) : new Map<string, number[]>();
+    const stored = previous ? storedVectors(previous) : new Map<string, Float32Array>();
     const vectors = await embedMissing({ entries: fresh, stored, embeddings, onProgress: options.onProgress });
 
     const added: string[] = [];
@@ -204,14 +203,14 @@ export async function ingestPaths(options: {
     const nothingChanged =
       previous !== undefined &&
       previous.manifest.efSearch === EF_SEARCH &&
-      JSON.stringify(previous.manifest.episodes) === JSON.stringify(episodes) &&
-      JSON.stringify(previous.chunks) === JSON.stringify(chunks);
+      sameJson(previous.manifest.episodes, episodes) &&
+      sameJson(previous.chunks, chunks);
     // A first run where every file failed writes nothing: an empty index would hide the failure from `npm start`.
     if (nothingChanged || (!previous && chunks.length === 0 && files.every((file) => file.status === 'failed'))) {
       return report;
     }
 
-    const chunkVectors = chunks.map((chunk) => vectors.byText.get(embeddingText(chunk))!);
+    const chunkVectors = chunks.map((chunk) => vectors.byText.get(textKey(embeddingText(chunk)))!);
     const dimension = chunkVectors[0]?.length ?? previous?.manifest.dimension ?? embeddings.dimension;
     if (dimension <= 0) {
       throw new PodciteError(
@@ -242,7 +241,6 @@ export async function ingestPaths(options: {
       manifest,
       chunks,
       vectors: chunkVectors,
-      embeddings,
       onSwapStep: options.onSwapStep,
     });
     report.written = true;
@@ -314,22 +312,39 @@ function prepareAll(outcomes: FileOutcome[], takenIds: Set<string>): PreparedEpi
   return prepared;
 }
 
+/**
+ * The key a text's vector is filed under: a digest, not the text, so a catalogue's ingest does not hold
+ * every chunk's embedding text (a copy with the speaker's name in front) a second time.
+ */
+function textKey(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** Element-wise `JSON.stringify` equality, without building one string of a whole catalogue. */
+function sameJson(left: readonly unknown[], right: readonly unknown[]): boolean {
+  return (
+    left.length === right.length &&
+    left.every((value, position) => JSON.stringify(value) === JSON.stringify(right[position]))
+  );
+}
+
 /** Stored vectors keyed by the text they embed: an unchanged text never needs embedding again. */
-function storedVectors(previous: IndexFiles): Map<string, number[]> {
-  const byText = new Map<string, number[]>();
+function storedVectors(previous: IndexFiles): Map<string, Float32Array> {
+  const byText = new Map<string, Float32Array>();
   previous.chunks.forEach((chunk, label) => {
-    byText.set(embeddingText(chunk), previous.store.index.getPoint(label));
+    byText.set(textKey(embeddingText(chunk)), Float32Array.from(previous.hnsw.getPoint(label)));
   });
   return byText;
 }
 
 async function embedMissing(options: {
   entries: PreparedEpisode[];
-  stored: Map<string, number[]>;
+  stored: Map<string, Float32Array>;
   embeddings: PodciteEmbeddings;
   onProgress: ((event: IngestProgress) => void) | undefined;
 }): Promise<{
-  byText: Map<string, number[]>;
+  /** Vectors by `textKey` of the text they embed. */
+  byText: Map<string, Float32Array>;
   embedded: number;
   embeddedChunks: number;
   embeddedByEpisode: Map<string, number>;
@@ -346,10 +361,11 @@ async function embedMissing(options: {
     let needing = 0;
     for (const chunk of chunks) {
       const text = embeddingText(chunk);
-      if (stored.has(text)) continue;
+      const key = textKey(text);
+      if (stored.has(key)) continue;
       needing++;
-      if (owner.has(text)) continue;
-      owner.set(text, episode.episodeId);
+      if (owner.has(key)) continue;
+      owner.set(key, episode.episodeId);
       texts.push(text);
     }
     embeddedChunks += needing;
@@ -372,7 +388,7 @@ async function embedMissing(options: {
   const runner = async () => {
     while (next < slices.length) {
       const slice = slices[next++]!;
-      const vectors = await embeddings.embedDocuments(slice.texts);
+      const vectors = await embeddings.embedDocumentsPacked(slice.texts);
       if (vectors.length !== slice.texts.length) {
         throw new PodciteError(
           'unavailable:embeddings',
@@ -380,7 +396,7 @@ async function embedMissing(options: {
         );
       }
       slice.texts.forEach((text, index) => {
-        byText.set(text, vectors[index]!);
+        byText.set(textKey(text), vectors[index]!);
       });
       chunksDone += slice.texts.length;
       const left = pendingByEpisode.get(slice.episodeId)! - slice.texts.length;

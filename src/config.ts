@@ -41,7 +41,10 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   INDEX_DIR: z.string().default('.podcite/index'),
   EMBEDDINGS: z
-    .enum(['local', 'openai'], { error: 'EMBEDDINGS must be "local" (offline, default) or "openai"' })
+    .enum(['local', 'use-lite', 'openai'], {
+      error:
+        'EMBEDDINGS must be "local" (offline static embedder, default), "use-lite" (offline transformer) or "openai"',
+    })
     .default('local'),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url({ error: 'OPENAI_BASE_URL must be a URL such as http://127.0.0.1:11434/v1' }).optional(),
@@ -111,7 +114,8 @@ export interface Config {
   host: string;
   /** Absolute path of the index folder. */
   indexDir: string;
-  embeddings: 'local' | 'openai';
+  /** `local`: the static embedder distilled from USE lite; `use-lite`: the transformer itself; `openai`: the API. */
+  embeddings: 'local' | 'use-lite' | 'openai';
   embeddingModel: string;
   /** Set when an LLM is configured (OPENAI_API_KEY or OPENAI_BASE_URL); answers are extractive otherwise. */
   llm: LlmConfig | undefined;

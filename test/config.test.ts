@@ -89,7 +89,10 @@ describe('loadConfig', () => {
 
   test.each([
     [{ PORT: 'eighty' }, 'PORT must be an integer 0..65535 (got "eighty")'],
-    [{ EMBEDDINGS: 'bert' }, 'EMBEDDINGS must be "local" (offline, default) or "openai"'],
+    [
+      { EMBEDDINGS: 'bert' },
+      'EMBEDDINGS must be "local" (offline static embedder, default), "use-lite" (offline transformer) or "openai"',
+    ],
     [{ OPENAI_BASE_URL: 'localhost' }, 'OPENAI_BASE_URL must be a URL'],
     [{ EMBEDDINGS: 'openai' }, 'EMBEDDINGS=openai needs OPENAI_API_KEY'],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE must be 0 (off) or a positive integer'],

@@ -43,8 +43,9 @@ export async function startPodcite(
   options: { log?: ((message: string) => void) | undefined; logger?: Logger | undefined } = {},
 ): Promise<RunningPodcite> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-  // Questions are embedded in worker threads, batched when they arrive together: the event loop
-  // stays free for HTTP and BM25, and both cores embed under load.
+  // With EMBEDDINGS=use-lite, questions are embedded in worker threads, batched when they arrive together:
+  // the event loop stays free for HTTP and BM25. The default static embedder ignores `workers`: a question
+  // costs it ~0.3 ms, less than a message to a worker.
   const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount() });
   let running: RunningServer;
   let index: LoadedIndex;

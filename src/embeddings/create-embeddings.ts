@@ -3,13 +3,15 @@ import type { Config } from '../config.js';
 import { PodciteError } from '../errors.js';
 import { OpenAIEmbeddings } from './openai-embeddings.js';
 import type { PodciteEmbeddings } from './podcite-embeddings.js';
+import { StaticEmbeddings } from './static-embeddings.js';
 import { UniversalSentenceEncoderEmbeddings } from './universal-sentence-encoder.js';
 
 /**
- * The embedder `EMBEDDINGS` selects. `workers` (local only, default 0) moves embedding into that many
+ * The embedder `EMBEDDINGS` selects. `workers` (use-lite only, default 0) moves embedding into that many
  * worker threads: ingest and the server pass `embeddingWorkerCount()` (the server so the model never
- * blocks its event loop); one-shot tools (`ask`, `eval`) embed in-process. Loads nothing until first
- * used; call `close()` when done.
+ * blocks its event loop); one-shot tools (`ask`, `eval`) embed in-process. The default static embedder
+ * (`local`) always runs in the calling thread: a text costs microseconds, less than a message to a worker.
+ * Loads nothing until first used; call `close()` when done.
  */
 export function createEmbeddings(
   config: Config,
@@ -26,6 +28,7 @@ export function createEmbeddings(
       queryCacheSize: options.queryCacheSize,
     });
   }
+  if (config.embeddings === 'local') return new StaticEmbeddings();
   return new UniversalSentenceEncoderEmbeddings({
     workers: options.workers ?? 0,
     queryCacheSize: options.queryCacheSize,

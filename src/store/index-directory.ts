@@ -10,9 +10,16 @@ import path from 'node:path';
 import { PodciteError } from '../errors.js';
 
 export const MANIFEST_FILE = 'manifest.json';
-export const CHUNKS_FILE = 'chunks.json';
-/** Files LangChain's `HNSWLib.save` writes. */
-export const HNSW_FILES = ['hnswlib.index', 'docstore.json', 'args.json'] as const;
+/** The chunks, one JSON object a line; line n is HNSW label n. */
+export const CHUNKS_LINES_FILE = 'chunks.jsonl';
+/** The HNSW graph and vectors, in hnswlib's own format. */
+export const HNSW_INDEX_FILE = 'hnswlib.index';
+/**
+ * Files of indexes written before chunks were streamed: the chunks as one JSON array, and LangChain
+ * HNSWLib's docstore (every chunk's text again) and args. Still read (`chunks.json`) and replaced.
+ */
+export const LEGACY_CHUNKS_FILE = 'chunks.json';
+const LEGACY_FILES = [LEGACY_CHUNKS_FILE, 'docstore.json', 'args.json'] as const;
 
 /** Where the index being replaced waits during a swap. */
 export function previousDirectory(dir: string): string {
@@ -35,7 +42,7 @@ export async function isReplaceable(dir: string): Promise<boolean> {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
-  const known = new Set<string>([MANIFEST_FILE, CHUNKS_FILE, ...HNSW_FILES]);
+  const known = new Set<string>([MANIFEST_FILE, CHUNKS_LINES_FILE, HNSW_INDEX_FILE, ...LEGACY_FILES]);
   return entries.every((entry) => known.has(entry));
 }
 

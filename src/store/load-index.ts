@@ -1,12 +1,23 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import { createInterface, type Interface } from 'node:readline';
+import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
 import { type Chunk, chunkSchema, type Manifest, manifestSchema, type SearchHit } from '../domain.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
-import { CHUNKS_FILE, MANIFEST_FILE, readableIndexDirectory } from './index-directory.js';
+import {
+  CHUNKS_LINES_FILE,
+  HNSW_INDEX_FILE,
+  LEGACY_CHUNKS_FILE,
+  MANIFEST_FILE,
+  readableIndexDirectory,
+} from './index-directory.js';
 import type { LoadedIndex } from './loaded-index.js';
+
+const { HierarchicalNSW } = hnswlib;
+type HnswIndex = InstanceType<typeof HierarchicalNSW>;
 
 const chunksSchema = z.array(chunkSchema);
 
@@ -25,7 +36,8 @@ export interface IndexFiles {
   manifest: Manifest;
   /** In HNSW label order: `chunks[i]` has label `i`. */
   chunks: Chunk[];
-  store: HNSWLib;
+  /** The HNSW graph; `getPoint(label)` gives a chunk's stored vector. */
+  hnsw: HnswIndex;
 }
 
 /**
@@ -46,7 +58,7 @@ export async function readIndexFiles(options: { dir: string; embeddings: Podcite
   if (manifest.embedder !== embeddings.id) {
     throw new PodciteError(
       'index:embedder_mismatch',
-      `The index at ${dir} was built with the embedder "${manifest.embedder}", but the current embedder is "${embeddings.id}"; their vectors cannot be compared. ${REBUILD_HINT} Or set EMBEDDINGS back to the embedder the index was built with.`,
+      `The index at ${dir} was built with the embedder "${manifest.embedder}", but the current embedder is "${embeddings.id}"; their vectors cannot be compared. ${REBUILD_HINT} Or set EMBEDDINGS back to the embedder the index was built with${settingFor(manifest.embedder)}.`,
     );
   }
   // 0 means an OpenAI-protocol model whose width is not known until its first response.
@@ -56,22 +68,89 @@ export async function readIndexFiles(options: { dir: string; embeddings: Podcite
       `The index at ${dir} holds ${manifest.dimension}-dimensional vectors, but "${embeddings.id}" makes ${embeddings.dimension}-dimensional ones. ${REBUILD_HINT}`,
     );
   }
-  const chunks = parseFile(chunksSchema, await readText(source, CHUNKS_FILE), source, CHUNKS_FILE);
+  const { chunks, file } = await readChunks(source);
 
-  let store: HNSWLib;
+  const hnsw = new HierarchicalNSW('cosine', manifest.dimension);
   try {
-    store = await HNSWLib.load(source, embeddings);
+    await hnsw.readIndex(path.join(source, HNSW_INDEX_FILE));
   } catch (error) {
     throw corrupt(source, `the HNSW files could not be read (${errorMessage(error)})`, error);
   }
-  const count = store.index.getCurrentCount();
+  const count = hnsw.getCurrentCount();
   if (chunks.length !== manifest.chunkCount || count !== chunks.length) {
     throw corrupt(
       source,
-      `the manifest counts ${manifest.chunkCount} chunks, ${CHUNKS_FILE} holds ${chunks.length} and the HNSW index ${count}`,
+      `the manifest counts ${manifest.chunkCount} chunks, ${file} holds ${chunks.length} and the HNSW index ${count}`,
     );
   }
-  return { source, manifest, chunks, store };
+  return { source, manifest, chunks, hnsw };
+}
+
+/**
+ * The chunks of the index in `folder`: `chunks.jsonl` read line by line (no string of the whole file, which
+ * at 10,000 episodes would pass V8's string limit), or an older index's `chunks.json`. Strings that
+ * repeat across chunks (episode ids and titles, speakers, chapters) are shared, not held once per chunk.
+ */
+async function readChunks(folder: string): Promise<{ chunks: Chunk[]; file: string }> {
+  if (!(await isFile(path.join(folder, CHUNKS_LINES_FILE))) && (await isFile(path.join(folder, LEGACY_CHUNKS_FILE)))) {
+    const text = await readText(folder, LEGACY_CHUNKS_FILE);
+    return { chunks: parseFile(chunksSchema, text, folder, LEGACY_CHUNKS_FILE), file: LEGACY_CHUNKS_FILE };
+  }
+  const chunks: Chunk[] = [];
+  const shared = new Map<string, string>();
+  const share = (value: string) => {
+    const existing = shared.get(value);
+    if (existing !== undefined) return existing;
+    shared.set(value, value);
+    return value;
+  };
+  let lines: Interface | undefined;
+  try {
+    lines = createInterface({
+      input: createReadStream(path.join(folder, CHUNKS_LINES_FILE), 'utf8'),
+      crlfDelay: Infinity,
+    });
+    let lineNumber = 0;
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.length === 0) continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (error) {
+        throw corrupt(folder, `line ${lineNumber} of ${CHUNKS_LINES_FILE} is not valid JSON`, error);
+      }
+      const parsed = chunkSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw corrupt(
+          folder,
+          `line ${lineNumber} of ${CHUNKS_LINES_FILE} does not match the expected shape (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`,
+        );
+      }
+      const chunk = parsed.data;
+      chunk.episodeId = share(chunk.episodeId);
+      chunk.episodeTitle = share(chunk.episodeTitle);
+      if (chunk.speaker !== null) chunk.speaker = share(chunk.speaker);
+      if (chunk.chapter !== null) chunk.chapter = share(chunk.chapter);
+      chunk.speakers = chunk.speakers.map(share);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof PodciteError) throw error;
+    throw corrupt(folder, `${CHUNKS_LINES_FILE} could not be read (${errorMessage(error)})`, error);
+  } finally {
+    lines?.close();
+  }
+  return { chunks, file: CHUNKS_LINES_FILE };
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -81,9 +160,9 @@ export async function readIndexFiles(options: { dir: string; embeddings: Podcite
  * another embedder: vectors are incomparable), `index:corrupt` (unreadable or inconsistent files).
  */
 export async function loadIndex(options: { dir: string; embeddings: PodciteEmbeddings }): Promise<LoadedIndex> {
-  const { manifest, chunks, store } = await readIndexFiles(options);
+  const { manifest, chunks, hnsw } = await readIndexFiles(options);
   const count = chunks.length;
-  store.index.setEf(manifest.efSearch);
+  hnsw.setEf(manifest.efSearch);
   const chunkById = new Map(chunks.map((chunk) => [chunk.chunkId, chunk]));
 
   return {
@@ -102,20 +181,25 @@ export async function loadIndex(options: { dir: string; embeddings: PodciteEmbed
       const allowed = episodeIds ? new Set(episodeIds) : undefined;
       if (allowed?.size === 0) return [];
       // hnswlib applies the filter while it walks the graph, so a filtered query still fills k results.
-      const filter = allowed
-        ? (document: { metadata: Record<string, unknown> }) => allowed.has(document.metadata.episodeId as string)
-        : undefined;
-      const results = await store.similaritySearchVectorWithScore(vector, limit, filter);
+      const filter = allowed ? (label: number) => allowed.has(chunks[label]?.episodeId ?? '') : undefined;
+      const { neighbors, distances } = hnsw.searchKnn(vector, limit, filter);
       const hits: SearchHit[] = [];
-      for (const [document, distance] of results) {
-        const chunk = chunkById.get(document.metadata.chunkId as string);
-        if (!chunk) continue;
-        // HNSWLib reports cosine distance; callers want similarity.
-        hits.push({ chunk, score: 1 - distance });
-      }
+      neighbors.forEach((label, position) => {
+        const chunk = chunks[label];
+        // hnswlib reports cosine distance; callers want similarity.
+        if (chunk) hits.push({ chunk, score: 1 - distances[position]! });
+      });
       return hits;
     },
   };
+}
+
+/** The `EMBEDDINGS` value that selects an embedder id, said in the mismatch message when it is one of ours. */
+function settingFor(embedderId: string): string {
+  if (embedderId === 'local:use-lite') return ' (EMBEDDINGS=use-lite)';
+  if (embedderId.startsWith('local:use-lite-static-')) return ' (EMBEDDINGS=local)';
+  if (embedderId.startsWith('openai:')) return ' (EMBEDDINGS=openai)';
+  return '';
 }
 
 async function readText(folder: string, file: string): Promise<string> {

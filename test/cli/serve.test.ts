@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { STATIC_EMBEDDER_ID } from '../../src/embeddings/static-embeddings.js';
 import { parseSse, postJson } from '../http/app-harness.js';
 import { fakeChatAnswer, fakeCitation } from '../support/fake-answerer.js';
 import { type FakeOpenAIServer, startFakeOpenAIServer, streamedUsage } from '../support/fake-openai-server.js';
@@ -72,7 +73,7 @@ describe('src/cli/serve.ts with a prepared index and an OpenAI-compatible LLM', 
         status: 'ok',
         episodes: index.episodes,
         chunks: index.chunks,
-        embedder: 'local:use-lite',
+        embedder: STATIC_EMBEDDER_ID,
         answerer: 'llm',
       });
 

@@ -1,8 +1,8 @@
 /**
- * End to end on the bundled corpus (issue 2): the real offline embedder (Universal Sentence Encoder
- * lite) indexes `data/` into a fresh INDEX_DIR through the same wiring as `npm start`
- * (`startPodcite`: first run ingests the sample corpus), and every check goes through HTTP.
- * The ingest is slow (minutes on a loaded two-core machine), so it runs once for the whole file.
+ * End to end on the bundled corpus (issue 2): the real default offline embedder (the static embedder
+ * distilled from Universal Sentence Encoder lite, `models/`) indexes `data/` into a fresh INDEX_DIR
+ * through the same wiring as `npm start` (`startPodcite`: first run ingests the sample corpus), and
+ * every check goes through HTTP. It runs once for the whole file.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningPodcite, startPodcite } from '../../src/cli/start-podcite.js';
 import { loadConfig } from '../../src/config.js';
 import type { ChatAnswer, Citation, SearchResult } from '../../src/domain.js';
+import { STATIC_EMBEDDER_ID } from '../../src/embeddings/static-embeddings.js';
 import { parseSse, postJson } from '../http/app-harness.js';
 
 /** Facts of `data/latent-space-episodes.txt`: titles and the `DD-MM-YYYY | 1 u. 6 Min.` header lines. */
@@ -132,7 +133,7 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
       status: 'ok',
       episodes: 5,
       chunks: chunkTotal,
-      embedder: 'local:use-lite',
+      embedder: STATIC_EMBEDDER_ID,
       answerer: 'extractive',
     });
   });

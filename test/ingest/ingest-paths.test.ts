@@ -234,10 +234,10 @@ describe('ingestPaths', () => {
 
   test('a damaged index is replaced and the problem reported', async () => {
     await ingestPaths({ paths: [corpus], indexDir, embeddings });
-    await writeFile(path.join(indexDir, 'chunks.json'), '[{');
+    await writeFile(path.join(indexDir, 'chunks.jsonl'), '[{');
     const report = await ingestPaths({ paths: [corpus], indexDir, embeddings });
     expect(report.rebuilt).toBe(true);
-    expect(report.previousIndexProblem).toContain('chunks.json is not valid JSON');
+    expect(report.previousIndexProblem).toContain('line 1 of chunks.jsonl is not valid JSON');
     expect((await loadIndex({ dir: indexDir, embeddings })).chunks.length).toBe(3);
   });
 

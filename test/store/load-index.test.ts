@@ -61,7 +61,7 @@ function manifestFor(embeddings: HashingEmbeddings, indexChunks: Chunk[]): Manif
 
 async function buildIndex(dir: string, embeddings: HashingEmbeddings, indexChunks: Chunk[] = chunks): Promise<void> {
   const vectors = await embeddings.embedDocuments(indexChunks.map((entry) => embeddingText(entry)));
-  await writeIndex({ dir, manifest: manifestFor(embeddings, indexChunks), chunks: indexChunks, vectors, embeddings });
+  await writeIndex({ dir, manifest: manifestFor(embeddings, indexChunks), chunks: indexChunks, vectors });
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -160,7 +160,7 @@ describe('loadIndex', () => {
   });
 
   test.each([
-    ['chunks.json cut short', 'chunks.json', (text: string) => text.slice(0, text.length / 2)],
+    ['chunks.jsonl cut short', 'chunks.jsonl', (text: string) => text.slice(0, text.length / 2)],
     [
       'a manifest of the wrong shape',
       'manifest.json',
@@ -200,7 +200,6 @@ describe('loadIndex', () => {
       manifest: { ...manifestFor(wide, many), efSearch: EF_SEARCH },
       chunks: many,
       vectors,
-      embeddings: wide,
     });
     const index = await loadIndex({ dir, embeddings: wide });
     // A hit counts when it scores at least the 10th true score: bag-of-words vectors tie often.
@@ -228,6 +227,20 @@ describe('loadIndex', () => {
     }
     expect(found / (queries * 10)).toBeGreaterThanOrEqual(0.98);
     expect(filteredFound / (queries * 10)).toBeGreaterThanOrEqual(0.98);
+  });
+
+  test('reads an index written before chunks.jsonl: chunks.json and LangChain HNSWLib files', async () => {
+    await buildIndex(dir, embeddings);
+    // The older layout: the chunks as one JSON array, plus HNSWLib's docstore and args beside the graph.
+    const lines = (await readFile(path.join(dir, 'chunks.jsonl'), 'utf8')).trim().split('\n');
+    await writeFile(path.join(dir, 'chunks.json'), `[${lines.join(',')}]`);
+    await rm(path.join(dir, 'chunks.jsonl'));
+    await writeFile(path.join(dir, 'docstore.json'), '[]');
+    await writeFile(path.join(dir, 'args.json'), '{"space":"cosine","numDimensions":64}');
+    const index = await loadIndex({ dir, embeddings });
+    expect(index.chunks).toStrictEqual(chunks);
+    const hits = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 1 });
+    expect(hits[0]!.chunk.chunkId).toBe('alpha#2');
   });
 
   test('reads the old index when a swap stopped between its two renames', async () => {
