@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
 import { PodciteError } from '../src/errors.js';
+import { transcriptCacheDir } from './feeds/transcript-cache.js';
 import { formatIngestReport } from './format-ingest-report.js';
 import { ingestPaths } from './ingest-paths.js';
 import { createProgressReporter } from './progress-reporter.js';
@@ -15,14 +16,16 @@ import { createProgressReporter } from './progress-reporter.js';
 /** The bundled sample corpus, found relative to this file so the command works from any directory. */
 const SAMPLE_CORPUS = fileURLToPath(new URL('../data/', import.meta.url));
 
-const USAGE = `Usage: npm run ingest -- [PATH ...] [--rebuild]
+const USAGE = `Usage: npm run ingest -- [PATH | FEED_URL ...] [--refresh] [--remove SHOW_ID] [--rebuild]
 
-Ingests transcript files and folders into INDEX_DIR (default .podcite/index).
-With no PATH, ingests the bundled sample corpus (data/).
+Ingests transcript files, folders and podcast feeds (http/https URLs) into INDEX_DIR
+(default .podcite/index). With nothing to read, ingests the bundled sample corpus (data/).
 Re-running is incremental: unchanged episodes are skipped, removed ones dropped.
 
-  --rebuild   start from an empty index and embed everything again
-  -h, --help  show this help`;
+  --refresh         re-read every feed in the library; only new or changed episodes are fetched
+  --remove SHOW_ID  drop a show and its episodes (repeatable)
+  --rebuild         start from an empty index and embed everything again
+  -h, --help        show this help`;
 
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseArguments>;
@@ -37,12 +40,20 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig();
+  const { refresh, remove } = parsed.values;
+  const nothingNamed = parsed.positionals.length === 0 && !refresh && remove.length === 0;
   const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount() });
   const progress = createProgressReporter(process.stderr);
   const started = performance.now();
   try {
     const report = await ingestPaths({
-      paths: parsed.positionals.length > 0 ? parsed.positionals : [SAMPLE_CORPUS],
+      paths: nothingNamed ? [SAMPLE_CORPUS] : parsed.positionals,
+      refresh,
+      removeShows: remove,
+      feeds: {
+        fetch: { allowPrivate: config.allowPrivateUrls },
+        cacheDir: transcriptCacheDir(config.indexDir),
+      },
       indexDir: config.indexDir,
       embeddings,
       rebuild: parsed.values.rebuild,
@@ -61,7 +72,12 @@ async function main(): Promise<number> {
 function parseArguments() {
   return parseArgs({
     allowPositionals: true,
-    options: { rebuild: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      rebuild: { type: 'boolean', default: false },
+      refresh: { type: 'boolean', default: false },
+      remove: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
 }
 

@@ -8,6 +8,9 @@ import { acquireIngestLock, isReplaceable, repairIndexDirectory } from '../src/s
 import { type IndexFiles, readIndexFiles } from '../src/store/load-index.js';
 import { embeddingText } from '../src/util/chunk-text.js';
 import { collectFiles } from './collect-files.js';
+import { type FeedRun, type FeedSettings, ingestFeeds, isUrlArgument } from './feeds/ingest-feeds.js';
+import { rewriteManifest } from './feeds/rewrite-manifest.js';
+import { transcriptCacheDir } from './feeds/transcript-cache.js';
 import { parseFile } from './parse-file.js';
 import { prepareEpisode } from './prepare-episode.js';
 import { type SwapStep, writeIndex } from './write-index.js';
@@ -42,6 +45,10 @@ export interface IngestFileReport {
   embedded: number;
   /** Why the file failed (only when `status` is `failed`). */
   reason?: string;
+  /** Problems that did not fail the file, each naming its URL (feeds: a transcript that answered 404…). */
+  notes?: string[];
+  /** HTTP requests made for a feed and its items. */
+  requests?: number;
 }
 
 export interface IngestReport {
@@ -93,7 +100,14 @@ interface FileOutcome {
  * embedder and `rebuild` is not set; `index:busy` when another ingest holds the lock.
  */
 export async function ingestPaths(options: {
+  /** Files, folders and feed URLs (http/https; see `ingest/feeds/`). */
   paths: string[];
+  /** Re-read every feed in the library too (conditional GET; only new or changed items are fetched). */
+  refresh?: boolean | undefined;
+  /** Show ids to drop from the library, with their episodes. */
+  removeShows?: string[] | undefined;
+  /** How feeds are fetched and audio transcribed; default: public addresses only, no transcription. */
+  feeds?: FeedSettings | undefined;
   indexDir: string;
   embeddings: PodciteEmbeddings;
   /** Ignore the existing index and embed everything again. */
@@ -104,7 +118,8 @@ export async function ingestPaths(options: {
 }): Promise<IngestReport> {
   const { embeddings } = options;
   const indexDir = path.resolve(options.indexDir);
-  const inputs = options.paths.map((input) => path.resolve(input));
+  const inputs = options.paths.filter((input) => !isUrlArgument(input)).map((input) => path.resolve(input));
+  const feedUrls = options.paths.filter(isUrlArgument);
   await mkdir(path.dirname(indexDir), { recursive: true });
   const release = await acquireIngestLock(indexDir);
   try {
@@ -120,16 +135,43 @@ export async function ingestPaths(options: {
       ? { previous: undefined, problem: undefined }
       : await readPrevious(indexDir, embeddings);
 
-    const outcomes = await parseAll(inputs, options.onProgress);
+    let feedRun: FeedRun | undefined;
+    if (feedUrls.length > 0 || options.refresh || (options.removeShows ?? []).length > 0) {
+      feedRun = await ingestFeeds({
+        urls: feedUrls,
+        refresh: options.refresh ?? false,
+        remove: options.removeShows ?? [],
+        previousShows: previous?.manifest.shows ?? [],
+        previousEpisodes: previous?.manifest.episodes ?? [],
+        settings: options.feeds ?? { fetch: { allowPrivate: false }, cacheDir: transcriptCacheDir(indexDir) },
+        onFeed: (feedUrl, filesDone, filesTotal) =>
+          options.onProgress?.({ phase: 'parse', filesDone, filesTotal, file: feedUrl }),
+      });
+    }
+    // Feeds first: their episode ids are remembered in the library, so a file must not take one.
+    const outcomes: FileOutcome[] = (feedRun?.outcomes ?? []).map((outcome) => ({
+      file: outcome.feedUrl,
+      parsed: outcome.status === 'failed' ? undefined : outcome.parsed,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+    }));
+    outcomes.push(...(await parseAll(inputs, options.onProgress)));
     const parsedFiles = new Set(outcomes.filter((outcome) => outcome.parsed).map((outcome) => outcome.file));
     const failedFiles = new Set(outcomes.filter((outcome) => !outcome.parsed).map((outcome) => outcome.file));
 
     // Episodes of the previous index that this run's files do not speak for.
     const kept: PreparedEpisode[] = [];
     const removed: string[] = [];
+    const feedDropped: string[] = [];
     if (previous) {
       const chunksByEpisode = groupChunks(previous.chunks);
       for (const episode of previous.manifest.episodes) {
+        if (episode.showId !== undefined) {
+          // A feed's episode: the feed run decides, not the file system.
+          if (!feedRun?.decided.has(episode.showId) || feedRun.keep.has(episode.episodeId)) {
+            kept.push({ episode, chunks: chunksByEpisode.get(episode.episodeId) ?? [], file: episode.source });
+          } else feedDropped.push(episode.episodeId);
+          continue;
+        }
         const file = path.resolve(episode.source);
         const keep =
           failedFiles.has(file) ||
@@ -142,8 +184,18 @@ export async function ingestPaths(options: {
     const fresh = prepareAll(outcomes, new Set(kept.map((entry) => entry.episode.episodeId)));
     const previousEpisodes = new Map(previous?.manifest.episodes.map((episode) => [episode.episodeId, episode]));
     const freshIds = new Set(fresh.map((entry) => entry.episode.episodeId));
+    removed.push(...feedDropped.filter((id) => !freshIds.has(id)));
+    const showByFeed = new Map(feedRun?.outcomes.map((outcome) => [outcome.feedUrl, outcome.showId]));
+    for (const entry of fresh) {
+      const showId = showByFeed.get(entry.file);
+      if (showId) entry.episode.showId = showId;
+    }
     for (const episode of previous?.manifest.episodes ?? []) {
-      if (parsedFiles.has(path.resolve(episode.source)) && !freshIds.has(episode.episodeId)) {
+      if (
+        episode.showId === undefined &&
+        parsedFiles.has(path.resolve(episode.source)) &&
+        !freshIds.has(episode.episodeId)
+      ) {
         removed.push(episode.episodeId);
       }
     }
@@ -185,6 +237,20 @@ export async function ingestPaths(options: {
       };
     });
 
+    for (const outcome of feedRun?.outcomes ?? []) {
+      const report = files.find((file) => file.path === outcome.feedUrl);
+      if (!report) continue;
+      if (outcome.notes.length > 0) report.notes = outcome.notes;
+      report.requests = outcome.requests;
+      if (report.status === 'failed') continue;
+      const keptHere = kept.filter((entry) => entry.file === outcome.feedUrl);
+      report.episodes += keptHere.length;
+      report.chunks += keptHere.reduce((sum, entry) => sum + entry.chunks.length, 0);
+      if (report.embedded === 0 && fresh.every((entry) => entry.file !== outcome.feedUrl)) {
+        report.status = 'skipped-unchanged';
+      }
+    }
+
     const final = [...fresh, ...kept];
     const chunks = final.flatMap((entry) => entry.chunks);
     const report: IngestReport = {
@@ -201,11 +267,17 @@ export async function ingestPaths(options: {
     };
 
     const episodes = final.map((entry) => entry.episode);
+    const shows = feedRun?.shows ?? previous?.manifest.shows ?? [];
     const nothingChanged =
       previous !== undefined &&
       previous.manifest.efSearch === EF_SEARCH &&
       JSON.stringify(previous.manifest.episodes) === JSON.stringify(episodes) &&
       JSON.stringify(previous.chunks) === JSON.stringify(chunks);
+    if (nothingChanged && JSON.stringify(previous.manifest.shows ?? []) !== JSON.stringify(shows)) {
+      // Only the library's bookkeeping moved (a refresh that found nothing new): no index rebuild.
+      await rewriteManifest({ dir: indexDir, manifest: { ...previous.manifest, shows } });
+      return report;
+    }
     // A first run where every file failed writes nothing: an empty index would hide the failure from `npm start`.
     if (nothingChanged || (!previous && chunks.length === 0 && files.every((file) => file.status === 'failed'))) {
       return report;
@@ -235,6 +307,7 @@ export async function ingestPaths(options: {
       episodes,
       chunkCount: chunks.length,
       efSearch: EF_SEARCH,
+      ...(shows.length > 0 ? { shows } : {}),
     };
     options.onProgress?.({ phase: 'write', chunks: chunks.length, episodes: episodes.length });
     await writeIndex({
@@ -418,6 +491,7 @@ async function fileExists(file: string): Promise<boolean> {
 
 /** Relative to the working directory when inside it, so manifests and reports read naturally. */
 function displayPath(file: string): string {
+  if (isUrlArgument(file)) return file;
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
