@@ -1,15 +1,20 @@
+import { transcriptCacheDir } from '../../ingest/feeds/transcript-cache.js';
+import { ingestPaths } from '../../ingest/ingest-paths.js';
 import { createAnswerer } from '../answer/create-answerer.js';
 import { loadPrompts } from '../answer/load-prompts.js';
 import { prepareAnswerTables } from '../answer/prepare-answer-tables.js';
 import type { Config } from '../config.js';
 import type { Answerer } from '../domain.js';
+import type { Serving } from '../http/app-dependencies.js';
 import { createEmbeddings, embeddingWorkerCount } from '../embeddings/create-embeddings.js';
 import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
 import { cachedRetriever } from '../retrieval/cached-retriever.js';
 import { createRetriever } from '../retrieval/create-retriever.js';
+import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
 import { ensureIndex } from '../store/ensure-index.js';
+import { type LiveIndex, watchIndex } from '../store/live-index.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 
 // Beyond REQUEST_TIMEOUT_MS every request has already been ended by its own timer.
@@ -21,6 +26,10 @@ export interface RunningPodcite {
   index: LoadedIndex;
   answerer: Answerer;
   embedderId: string;
+  /** The index being served now (it changes when an ingest writes a new one). */
+  live: LiveIndex<Serving>;
+  /** Feed ingests started with POST /api/shows. */
+  showIngests: ShowIngestQueue;
   /**
    * Graceful stop: refuses new requests, lets answers and streams in flight finish (up to
    * REQUEST_TIMEOUT_MS plus a margin), closes the server, then releases the embedder.
@@ -46,18 +55,64 @@ export async function startPodcite(
   let running: RunningServer;
   let index: LoadedIndex;
   let answerer: Answerer;
+  let live: LiveIndex<Serving>;
+  let showIngests: ShowIngestQueue;
   try {
     index = await ensureIndex({ config, embeddings, log });
-    // Repeated searches (starter questions, popular ones) are answered from memory.
-    const retriever = cachedRetriever(createRetriever({ index, embeddings }));
-    answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
+    const prompts = loadPrompts();
+    const serve = (loaded: LoadedIndex): Serving => {
+      // Repeated searches (starter questions, popular ones) are answered from memory.
+      const retriever = cachedRetriever(createRetriever({ index: loaded, embeddings }));
+      return { index: loaded, retriever, answerer: createAnswerer({ config, retriever, index: loaded, prompts }) };
+    };
+    const initial = serve(index);
+    answerer = initial.answerer;
+    // A finished `npm run ingest` (or POST /api/shows) is served within a second, without a restart;
+    // the new index's tables are built before it takes over, so the switch costs no request anything.
+    live = watchIndex({
+      dir: config.indexDir,
+      initial,
+      embeddings,
+      log,
+      build: async (loaded) => {
+        const next = serve(loaded);
+        await prepareAnswerTables(loaded);
+        return next;
+      },
+    });
+    const current = live;
+    showIngests = new ShowIngestQueue({
+      allowPrivate: config.allowPrivateUrls,
+      log,
+      knownShowId: (feedUrl) =>
+        current.current().index.manifest.shows?.find((show) => show.feedUrl === feedUrl)?.showId,
+      ingest: (feedUrl, onProgress) =>
+        ingestPaths({
+          paths: [feedUrl],
+          indexDir: config.indexDir,
+          embeddings,
+          onProgress,
+          feeds: { fetch: { allowPrivate: config.allowPrivateUrls }, cacheDir: transcriptCacheDir(config.indexDir) },
+        }),
+      afterIngest: async () => {
+        await current.check();
+      },
+    });
     // Load the embedding model in the background while the server starts listening, so neither
     // /api/health nor (mostly) the first question waits for it; a failure shows on the first query too.
     embeddings.warmUp().catch((error: unknown) => {
       log(`podcite: embedding model failed to load: ${error instanceof Error ? error.message : String(error)}`);
     });
     const tracker = new InFlightTracker();
-    const app = createApp({ config, index, retriever, answerer, embedderId: embeddings.id, tracker, log });
+    const app = createApp({
+      config,
+      ...initial,
+      current: () => current.current(),
+      showIngests,
+      embedderId: embeddings.id,
+      tracker,
+      log,
+    });
     running = await startServer({ app, host: config.host, port: config.port, tracker });
   } catch (error) {
     // A failed start must not leave the model (or its worker threads) holding the process open.
@@ -79,8 +134,11 @@ export async function startPodcite(
     index,
     answerer,
     embedderId: embeddings.id,
+    live,
+    showIngests,
     close() {
       closing ??= (async () => {
+        live.close();
         await running.close({ graceMs: config.requestTimeoutMs + SHUTDOWN_MARGIN_MS });
         await embeddings.close();
       })();

@@ -147,6 +147,17 @@ export async function fetchUrl(options: FetchUrlOptions): Promise<FetchUrlResult
   }
 }
 
+/**
+ * Checks a URL as `fetchUrl` would before its first request (scheme, then every address the host
+ * resolves to), without connecting: for refusing a feed URL at once rather than in the background.
+ * @throws PodciteError as `fetchUrl` for those checks.
+ */
+export async function checkUrl(
+  options: Pick<FetchUrlOptions, 'url' | 'allowPrivate' | 'resolve' | 'treatAsPublic'>,
+): Promise<void> {
+  await checkedAddress(parseHttpUrl(options.url, options.url), options);
+}
+
 /** The URL if it is http or https, else `bad_request:url` (a `file:` URL from a feed must never read this disk). */
 function parseHttpUrl(text: string, original: string): URL {
   let url: URL;
@@ -166,7 +177,10 @@ function parseHttpUrl(text: string, original: string): URL {
 }
 
 /** Resolves the host and checks every address; returns the one to connect to. */
-async function checkedAddress(url: URL, options: FetchUrlOptions): Promise<ResolvedAddress> {
+async function checkedAddress(
+  url: URL,
+  options: Pick<FetchUrlOptions, 'allowPrivate' | 'resolve' | 'treatAsPublic'>,
+): Promise<ResolvedAddress> {
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: ResolvedAddress[];
   const literal = isIP(hostname);
