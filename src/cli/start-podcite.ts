@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Answerer } from '../domain.js';
 import type { Serving } from '../http/app-dependencies.js';
 import { createEmbeddings, embeddingWorkerCount } from '../embeddings/create-embeddings.js';
+import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
@@ -46,12 +47,18 @@ export interface RunningPodcite {
  */
 export async function startPodcite(
   config: Config,
-  options: { log?: ((message: string) => void) | undefined } = {},
+  options: {
+    log?: ((message: string) => void) | undefined;
+    /** The embedder to use instead of the configured one (tests: a deterministic fake). */
+    embeddings?: PodciteEmbeddings | undefined;
+    /** Milliseconds between checks for a new index on disk; default 1 000. */
+    pollMs?: number | undefined;
+  } = {},
 ): Promise<RunningPodcite> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   // Questions are embedded in worker threads, batched when they arrive together: the event loop
   // stays free for HTTP and BM25, and both cores embed under load.
-  const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount() });
+  const embeddings = options.embeddings ?? createEmbeddings(config, { workers: embeddingWorkerCount() });
   let running: RunningServer;
   let index: LoadedIndex;
   let answerer: Answerer;
@@ -74,6 +81,7 @@ export async function startPodcite(
       initial,
       embeddings,
       log,
+      pollMs: options.pollMs,
       build: async (loaded) => {
         const next = serve(loaded);
         await prepareAnswerTables(loaded);
