@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
 import { PodciteError } from '../src/errors.js';
-import { transcriptCacheDir } from './feeds/transcript-cache.js';
+import { feedSettingsFromConfig } from './feeds/feed-settings.js';
 import { formatIngestReport } from './format-ingest-report.js';
 import { ingestPaths } from './ingest-paths.js';
 import { createProgressReporter } from './progress-reporter.js';
@@ -50,10 +50,7 @@ async function main(): Promise<number> {
       paths: nothingNamed ? [SAMPLE_CORPUS] : parsed.positionals,
       refresh,
       removeShows: remove,
-      feeds: {
-        fetch: { allowPrivate: config.allowPrivateUrls },
-        cacheDir: transcriptCacheDir(config.indexDir),
-      },
+      feeds: feedSettingsFromConfig(config),
       indexDir: config.indexDir,
       embeddings,
       rebuild: parsed.values.rebuild,

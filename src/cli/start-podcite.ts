@@ -1,4 +1,4 @@
-import { transcriptCacheDir } from '../../ingest/feeds/transcript-cache.js';
+import { feedSettingsFromConfig } from '../../ingest/feeds/feed-settings.js';
 import { ingestPaths } from '../../ingest/ingest-paths.js';
 import { createAnswerer } from '../answer/create-answerer.js';
 import { loadPrompts } from '../answer/load-prompts.js';
@@ -100,7 +100,7 @@ export async function startPodcite(
           indexDir: config.indexDir,
           embeddings,
           onProgress,
-          feeds: { fetch: { allowPrivate: config.allowPrivateUrls }, cacheDir: transcriptCacheDir(config.indexDir) },
+          feeds: feedSettingsFromConfig(config),
         }),
       afterIngest: async () => {
         await current.check();
