@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { PodciteError } from '../errors.js';
 import { createApiRouter } from './api-routes.js';
-import type { AppDependencies } from './app-dependencies.js';
+import { type AppDependencies, servingNow } from './app-dependencies.js';
 import { bearerAuth } from './auth.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
@@ -10,7 +10,7 @@ import { InFlightTracker } from './in-flight-tracker.js';
 import { createOpenAIRouter } from './openai-routes.js';
 import { rateLimit } from './rate-limit.js';
 import { REQUEST_LIMITS } from './request-schemas.js';
-import { securityHeaders } from './security-headers.js';
+import { mediaOriginsOf, securityHeaders } from './security-headers.js';
 import { DEFAULT_HEARTBEAT_MS } from './sse.js';
 
 export type { AppDependencies } from './app-dependencies.js';
@@ -35,7 +35,7 @@ export function createApp(dependencies: AppDependencies): express.Express {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders());
+  app.use(securityHeaders({ mediaOrigins: () => mediaOriginsOf(servingNow(dependencies).index.manifest.episodes) }));
 
   const guarded = [
     tracker.middleware(),

@@ -110,7 +110,7 @@ export class ShowIngestQueue implements ShowIngests {
         status.phase = 'loading';
         await this.options.afterIngest?.();
         status.state = 'done';
-        status.message = `${file.episodes} episodes, ${file.chunks} chunks (${file.embedded} embedded).`;
+        status.message = `${plural(file.episodes, 'episode')}, ${plural(file.chunks, 'passage')} (${file.embedded} newly indexed).`;
       }
     } catch (error) {
       status.state = 'failed';
@@ -123,4 +123,8 @@ export class ShowIngestQueue implements ShowIngests {
       status.finishedAt = new Date().toISOString();
     }
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

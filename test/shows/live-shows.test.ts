@@ -256,7 +256,7 @@ describe('ShowIngestQueue', () => {
     expect([first.state, second.state, first.message]).toStrictEqual([
       'done',
       'done',
-      '1 episodes, 2 chunks (2 embedded).',
+      '1 episode, 2 passages (2 newly indexed).',
     ]);
   });
 });
