@@ -9,6 +9,7 @@ import { type IndexFiles, readIndexFiles } from '../src/store/load-index.js';
 import { embeddingText } from '../src/util/chunk-text.js';
 import { collectFiles } from './collect-files.js';
 import { type FeedRun, type FeedSettings, ingestFeeds, isUrlArgument } from './feeds/ingest-feeds.js';
+import { readLibrary } from './feeds/read-library.js';
 import { rewriteManifest } from './feeds/rewrite-manifest.js';
 import { transcriptCacheDir } from './feeds/transcript-cache.js';
 import { parseFile } from './parse-file.js';
@@ -136,12 +137,15 @@ export async function ingestPaths(options: {
       : await readPrevious(indexDir, embeddings);
 
     let feedRun: FeedRun | undefined;
-    if (feedUrls.length > 0 || options.refresh || (options.removeShows ?? []).length > 0) {
+    // A rebuild starts from no index but keeps the library: its feeds are read again (from the cache).
+    const previousShows = options.rebuild ? await readLibrary(indexDir) : (previous?.manifest.shows ?? []);
+    const rebuildFeeds = options.rebuild === true && previousShows.length > 0;
+    if (feedUrls.length > 0 || options.refresh || rebuildFeeds || (options.removeShows ?? []).length > 0) {
       feedRun = await ingestFeeds({
         urls: feedUrls,
-        refresh: options.refresh ?? false,
+        refresh: (options.refresh ?? false) || rebuildFeeds,
         remove: options.removeShows ?? [],
-        previousShows: previous?.manifest.shows ?? [],
+        previousShows,
         previousEpisodes: previous?.manifest.episodes ?? [],
         settings: options.feeds ?? { fetch: { allowPrivate: false }, cacheDir: transcriptCacheDir(indexDir) },
         onFeed: (feedUrl, filesDone, filesTotal) =>

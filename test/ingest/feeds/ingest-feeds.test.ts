@@ -287,6 +287,33 @@ describe('ingesting a podcast feed by URL', () => {
     expect(embeddedBefore.some((text) => text.startsWith('Wood-fired ovens, revisited.'))).toBe(true);
   });
 
+  test('--rebuild keeps the library: its feeds are read again, transcripts revalidated from the cache', async () => {
+    hostGardenShow();
+    await ingest([url('/garden/feed.xml')]);
+    const before = await manifest();
+    const start = host.requests.length;
+    const report = await ingestPaths({
+      paths: [],
+      rebuild: true,
+      indexDir,
+      embeddings,
+      feeds: { fetch: { allowPrivate: true }, cacheDir: transcriptCacheDir(indexDir) },
+    });
+    expect(report.rebuilt).toBe(true);
+    // The feed is read whole (no index to keep items from: no 304); cached transcript and chapters answer 304.
+    expect(requestsSince(start).sort()).toStrictEqual([
+      '200 /garden/feed.xml',
+      '304 /t/ovens.chapters.json',
+      '304 /t/ovens.vtt',
+      '404 /t/missing.vtt',
+    ]);
+    const after = await manifest();
+    expect(after.episodes.map((episode) => [episode.episodeId, episode.showId])).toStrictEqual(
+      before.episodes.map((episode) => [episode.episodeId, episode.showId]),
+    );
+    expect(after.shows!.map((show) => show.items)).toStrictEqual(before.shows!.map((show) => show.items));
+  });
+
   test('each URL fails on its own: the rest lands; --remove drops a show', async () => {
     hostGardenShow();
     const folder = path.join(root, 'files');
