@@ -97,7 +97,7 @@ export async function readFeed(options: ReadFeedOptions): Promise<FeedOutcome> {
   });
   // A 304 only helps when every episode of the feed is still indexed (not after a rebuild, or when
   // an earlier run lost some): otherwise the feed must be read whole.
-  const revalidate = previous !== undefined && previous.items.every((item) => options.indexedIds.has(item.episodeId));
+  const revalidate = previous?.items.every((item) => options.indexedIds.has(item.episodeId)) === true;
   let response: Awaited<ReturnType<typeof fetchUrl>>;
   try {
     counter.requests++;
@@ -105,8 +105,8 @@ export async function readFeed(options: ReadFeedOptions): Promise<FeedOutcome> {
       ...fetchSettings(options.fetch),
       url: feedUrl,
       maxBytes: MAX_FEED_BYTES,
-      etag: revalidate ? previous.etag : null,
-      lastModified: revalidate ? previous.lastModified : null,
+      etag: revalidate ? previous?.etag : null,
+      lastModified: revalidate ? previous?.lastModified : null,
       accept: 'application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
     });
   } catch (error) {

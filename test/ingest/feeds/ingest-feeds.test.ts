@@ -137,7 +137,7 @@ describe('ingesting a podcast feed by URL', () => {
     ]);
 
     const written = await manifest();
-    const showId = '127-0-0-1-' + new URL(host.origin).port + '-garden';
+    const showId = `127-0-0-1-${new URL(host.origin).port}-garden`;
     expect(written.shows).toStrictEqual([
       {
         showId,
