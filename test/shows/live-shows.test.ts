@@ -133,7 +133,6 @@ describe('a library of shows on a live server', () => {
     };
     const clients = Array.from({ length: 4 }, load);
     const swapped = server.live.nextSwap();
-    const started = performance.now();
     const report = await ingestPaths({
       paths: [],
       refresh: true,
@@ -143,12 +142,10 @@ describe('a library of shows on a live server', () => {
     });
     expect(report.episodes.added).toStrictEqual(['knife-sharpening']);
     await swapped;
-    const seconds = (performance.now() - started) / 1000;
     // Keep the load going across and after the switch.
     await new Promise((resolve) => setTimeout(resolve, 300));
     stop = true;
     await Promise.all(clients);
-    expect(seconds).toBeLessThan(10);
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((status) => status !== 200)).toStrictEqual([]);
 
