@@ -197,7 +197,9 @@ async function itemEpisode(context: {
   const title = item.title ?? episodeId;
   const notes: string[] = [];
   const note = (what: string, url: string, error: unknown) =>
-    notes.push(`"${title}": ${what} ${url}: ${withoutUrl(messageOf(error), url)}; indexed from its show notes`);
+    notes.push(
+      `"${title}": ${what} ${url}: ${sentence(withoutUrl(messageOf(error), url))} Indexed from its show notes.`,
+    );
   const mediaUrl = absolute(item.url, base);
   let turns: ParsedEpisode['turns'] = [];
   let transcriptChapters: ParsedEpisode['chapters'] = [];
@@ -252,7 +254,9 @@ async function itemEpisode(context: {
         fileName: chaptersUrl,
       });
     } catch (error) {
-      notes.push(`"${title}": chapters ${chaptersUrl}: ${withoutUrl(messageOf(error), chaptersUrl)}; skipped`);
+      notes.push(
+        `"${title}": chapters ${chaptersUrl}: ${sentence(withoutUrl(messageOf(error), chaptersUrl))} Skipped.`,
+      );
     }
   }
   const episode: ParsedEpisode = {
@@ -346,6 +350,11 @@ async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Pro
 /** A fetch error's message starts with the URL; the note names it already. */
 function withoutUrl(message: string, url: string): string {
   return message.startsWith(`${url}: `) ? message.slice(url.length + 2) : message;
+}
+
+/** The reason as a sentence: a full stop at the end unless it has one. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function messageOf(error: unknown): string {

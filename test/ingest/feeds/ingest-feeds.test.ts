@@ -132,7 +132,7 @@ describe('ingesting a podcast feed by URL', () => {
     const [file] = report.files;
     expect(file).toMatchObject({ path: url('/garden/feed.xml'), status: 'ok', episodes: 3, requests: 4 });
     expect(file!.notes).toStrictEqual([
-      `"Rain barrels": transcript ${url('/t/missing.vtt')}: HTTP 404 Not Found; indexed from its show notes`,
+      `"Rain barrels": transcript ${url('/t/missing.vtt')}: HTTP 404 Not Found. Indexed from its show notes.`,
       '1 episode offer only audio and was indexed from show notes: set TRANSCRIBE_BASE_URL (an OpenAI-compatible speech-to-text server, e.g. https://api.openai.com/v1) and TRANSCRIBE_API_KEY to transcribe them, then run npm run ingest -- --refresh.',
     ]);
 
@@ -360,6 +360,50 @@ describe('ingesting a podcast feed by URL', () => {
       ['failed', expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/not-xml\.xml: (?:malformed XML|not an RSS feed)/)],
     ]);
     expect(report.written).toBe(false);
+  });
+
+  test('refusals inside a feed: transcript and chapters URLs to private addresses or file: are not fetched', async () => {
+    const port = new URL(host.origin).port;
+    host.set('/hostile/feed.xml', {
+      body: feedXml({
+        title: 'Hostile',
+        items: [
+          {
+            guid: 'h-1',
+            title: 'Reads your disk',
+            description: 'Notes stay.',
+            transcripts: [
+              { url: 'file:///etc/passwd', type: 'text/plain' },
+              { url: 'http://169.254.169.254/latest/meta-data/', type: 'text/vtt' },
+            ],
+            chapters: 'http://10.0.0.7/chapters.json',
+          },
+        ],
+      }),
+      type: 'application/rss+xml',
+    });
+    const start = host.requests.length;
+    // The test's named host stands in for a public podcast host; the links inside are judged for real.
+    const report = await ingestPaths({
+      paths: [`http://podcasts.test:${port}/hostile/feed.xml`],
+      indexDir,
+      embeddings,
+      feeds: {
+        fetch: {
+          allowPrivate: false,
+          resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+          treatAsPublic: new Set(['127.0.0.1']),
+        },
+        cacheDir: transcriptCacheDir(indexDir),
+      },
+    });
+    expect(requestsSince(start)).toStrictEqual(['200 /hostile/feed.xml']);
+    expect(report.files[0]!.notes).toStrictEqual([
+      '"Reads your disk": transcript http://169.254.169.254/latest/meta-data/: 169.254.169.254 resolves to 169.254.169.254, a loopback, private, link-local or multicast address; refused. Set ALLOW_PRIVATE_URLS=true to fetch from your own machine or network. Indexed from its show notes.',
+      '"Reads your disk": transcript file:///etc/passwd: only http and https URLs are fetched, not file:. Indexed from its show notes.',
+      '"Reads your disk": chapters http://10.0.0.7/chapters.json: 10.0.0.7 resolves to 10.0.0.7, a loopback, private, link-local or multicast address; refused. Set ALLOW_PRIVATE_URLS=true to fetch from your own machine or network. Skipped.',
+    ]);
+    expect((await manifest()).episodes[0]).toMatchObject({ episodeId: 'reads-your-disk', timestamps: 'none' });
   });
 
   test('refusals: a loopback feed without ALLOW_PRIVATE_URLS, a file: URL', async () => {
