@@ -166,6 +166,8 @@ export async function ingestPaths(options: {
     const kept: PreparedEpisode[] = [];
     const removed: string[] = [];
     const feedDropped: string[] = [];
+    /** Feed episodes this run checked and found unchanged (not merely left alone). */
+    const feedUnchanged: string[] = [];
     if (previous) {
       const chunksByEpisode = groupChunks(previous.chunks);
       for (const episode of previous.manifest.episodes) {
@@ -173,6 +175,7 @@ export async function ingestPaths(options: {
           // A feed's episode: the feed run decides, not the file system.
           if (!feedRun?.decided.has(episode.showId) || feedRun.keep.has(episode.episodeId)) {
             kept.push({ episode, chunks: chunksByEpisode.get(episode.episodeId) ?? [], file: episode.source });
+            if (feedRun?.keep.has(episode.episodeId)) feedUnchanged.push(episode.episodeId);
           } else feedDropped.push(episode.episodeId);
           continue;
         }
@@ -257,11 +260,18 @@ export async function ingestPaths(options: {
 
     const final = [...fresh, ...kept];
     const chunks = final.flatMap((entry) => entry.chunks);
+    const checkedUnchanged = new Set(feedUnchanged);
     const report: IngestReport = {
       indexDir,
       embedder: embeddings.id,
       files,
-      episodes: { added, updated, unchanged, removed, kept: kept.map((entry) => entry.episode.episodeId) },
+      episodes: {
+        added,
+        updated,
+        unchanged: [...unchanged, ...feedUnchanged],
+        removed,
+        kept: kept.map((entry) => entry.episode.episodeId).filter((id) => !checkedUnchanged.has(id)),
+      },
       chunks: chunks.length,
       embedded: vectors.embedded,
       reused: chunks.length - vectors.embeddedChunks,

@@ -169,7 +169,7 @@ export async function readFeed(options: ReadFeedOptions): Promise<FeedOutcome> {
   const untranscribed = built.filter((entry) => entry.untranscribed);
   if (untranscribed.length > 0) {
     notes.push(
-      `${plural(untranscribed.length, 'episode')} offer only audio and ${untranscribed.length === 1 ? 'was' : 'were'} indexed from show notes: set TRANSCRIBE_BASE_URL (an OpenAI-compatible speech-to-text server, e.g. https://api.openai.com/v1) and TRANSCRIBE_API_KEY to transcribe them, then run npm run ingest -- --refresh.`,
+      `${untranscribed.length === 1 ? '1 episode offers only audio and was' : `${untranscribed.length} episodes offer only audio and were`} indexed from show notes: set TRANSCRIBE_BASE_URL (an OpenAI-compatible speech-to-text server, e.g. https://api.openai.com/v1) and TRANSCRIBE_API_KEY to transcribe them, then run npm run ingest -- --refresh.`,
     );
   }
   const show: Show = {

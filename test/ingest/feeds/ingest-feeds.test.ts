@@ -133,7 +133,7 @@ describe('ingesting a podcast feed by URL', () => {
     expect(file).toMatchObject({ path: url('/garden/feed.xml'), status: 'ok', episodes: 3, requests: 4 });
     expect(file!.notes).toStrictEqual([
       `"Rain barrels": transcript ${url('/t/missing.vtt')}: HTTP 404 Not Found. Indexed from its show notes.`,
-      '1 episode offer only audio and was indexed from show notes: set TRANSCRIBE_BASE_URL (an OpenAI-compatible speech-to-text server, e.g. https://api.openai.com/v1) and TRANSCRIBE_API_KEY to transcribe them, then run npm run ingest -- --refresh.',
+      '1 episode offers only audio and was indexed from show notes: set TRANSCRIBE_BASE_URL (an OpenAI-compatible speech-to-text server, e.g. https://api.openai.com/v1) and TRANSCRIBE_API_KEY to transcribe them, then run npm run ingest -- --refresh.',
     ]);
 
     const written = await manifest();
@@ -232,6 +232,10 @@ describe('ingesting a podcast feed by URL', () => {
     expect(host.requests.at(-1)!.headers['if-none-match']).toBe(before.shows![0]!.etag);
     expect(embeddings.calls).toBe(calls);
     expect(report.files).toMatchObject([{ status: 'skipped-unchanged', episodes: 3, requests: 1 }]);
+    expect([report.episodes.unchanged.sort(), report.episodes.kept]).toStrictEqual([
+      ['compost-heaps', 'rain-barrels', 'wood-fired-ovens'],
+      [],
+    ]);
     const after = await manifest();
     expect(after.episodes).toStrictEqual(before.episodes);
     expect(after.createdAt).toBe(before.createdAt);
