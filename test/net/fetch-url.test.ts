@@ -167,6 +167,12 @@ describe('fetchUrl', () => {
     expect([error.code, error.message]).toStrictEqual(['timeout:fetch', `${host.origin}/stall: no data for 0.2 s`]);
   });
 
+  test('a server that accepts the connection but never answers times out', async () => {
+    host.set('/silent', () => undefined);
+    const error = await failure(fetchUrl({ ...allowed, url: `${host.origin}/silent`, readTimeoutMs: 200 }));
+    expect([error.code, error.message]).toStrictEqual(['timeout:fetch', `${host.origin}/silent: no data for 0.2 s`]);
+  });
+
   test('a slow drip is cut by the total timeout', async () => {
     host.set('/drip', (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/plain' });
