@@ -1,9 +1,48 @@
+import { open } from 'node:fs/promises';
 import { PodciteError } from '../../src/errors.js';
 
-/** One piece of a long recording, playable on its own, and where it starts in the whole. */
+/** Random access to the bytes of a recording: a file on disk (large enclosures), or memory. */
+export interface ByteSource {
+  readonly size: number;
+  /** Up to `length` bytes from `start` (fewer at the end). */
+  read(start: number, length: number): Promise<Buffer>;
+}
+
+export function bufferSource(bytes: Buffer): ByteSource {
+  return { size: bytes.length, read: async (start, length) => bytes.subarray(start, start + length) };
+}
+
+/** A file as a `ByteSource`; close it when done. */
+export async function fileSource(file: string): Promise<ByteSource & { close(): Promise<void> }> {
+  const handle = await open(file, 'r');
+  const { size } = await handle.stat();
+  return {
+    size,
+    async read(start, length) {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - start)));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+      return buffer.subarray(0, bytesRead);
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Where one piece of a long recording lies, and where it starts in the whole. */
+export interface AudioPartPlan {
+  /** Byte range of the source copied into the part. */
+  start: number;
+  end: number;
+  /** Written before the copied bytes (a WAV part's fresh RIFF header); null for MP3. */
+  header: Buffer | null;
+  /** Seconds from the start of the whole recording to the start of this part. */
+  offsetSeconds: number;
+  extension: 'wav' | 'mp3';
+  mediaType: string;
+}
+
+/** One piece, read: a valid file on its own. */
 export interface AudioPart {
   bytes: Buffer;
-  /** Seconds from the start of the whole recording to the start of this part. */
   offsetSeconds: number;
   extension: 'wav' | 'mp3';
   mediaType: string;
@@ -20,44 +59,62 @@ export function sniffAudio(bytes: Buffer): 'wav' | 'mp3' | 'unknown' {
 }
 
 /**
- * Splits audio into parts of at most `maxBytes` each, cutting only where a decoder can start again,
- * so each part is a valid file and its start time in the whole is exact: WAV on sample frames, each
- * part with a fresh RIFF header; MP3 on frame boundaries (ID3 tags dropped). Audio within the limit
- * comes back as one part.
+ * Plans parts of at most `maxBytes` each, cut only where a decoder can start again, so each part is
+ * a valid file and its start time in the whole is exact: WAV on sample frames, each part with a
+ * fresh RIFF header; MP3 on frame boundaries (ID3 tags dropped). Audio within the limit is one part.
+ * Reads the source in windows, so a long episode on disk is never held in memory whole.
  * @throws PodciteError `unavailable:transcribe` for audio over the limit in another format.
  */
-export function splitAudio(bytes: Buffer, maxBytes: number): AudioPart[] {
-  const kind = sniffAudio(bytes);
-  if (kind === 'wav') return bytes.length <= maxBytes ? [wavPart(bytes, 0)] : splitWav(bytes, maxBytes);
-  if (kind === 'mp3') return bytes.length <= maxBytes ? [mp3Part(bytes, 0)] : splitMp3(bytes, maxBytes);
-  if (bytes.length <= maxBytes) return [{ bytes, offsetSeconds: 0, extension: 'mp3', mediaType: 'audio/mpeg' }];
+export async function planAudioParts(source: ByteSource, maxBytes: number): Promise<AudioPartPlan[]> {
+  const kind = sniffAudio(await source.read(0, 16));
+  const whole = (extension: 'wav' | 'mp3', mediaType: string): AudioPartPlan[] => [
+    { start: 0, end: source.size, header: null, offsetSeconds: 0, extension, mediaType },
+  ];
+  if (kind === 'wav') return source.size <= maxBytes ? whole('wav', 'audio/wav') : planWav(source, maxBytes);
+  if (kind === 'mp3') return source.size <= maxBytes ? whole('mp3', 'audio/mpeg') : planMp3(source, maxBytes);
+  if (source.size <= maxBytes) return whole('mp3', 'audio/mpeg');
   throw new PodciteError(
     'unavailable:transcribe',
-    `audio of ${(bytes.length / 1024 / 1024).toFixed(1)} MB is over TRANSCRIBE_MAX_BYTES and not WAV or MP3, the formats podcite can split`,
+    `audio of ${(source.size / 1024 / 1024).toFixed(1)} MB is over TRANSCRIBE_MAX_BYTES and not WAV or MP3, the formats podcite can split`,
   );
 }
 
-function wavPart(bytes: Buffer, offsetSeconds: number): AudioPart {
-  return { bytes, offsetSeconds, extension: 'wav', mediaType: 'audio/wav' };
+/** The bytes of a planned part. */
+export async function readAudioPart(source: ByteSource, plan: AudioPartPlan): Promise<AudioPart> {
+  const body = await source.read(plan.start, plan.end - plan.start);
+  return {
+    bytes: plan.header ? Buffer.concat([plan.header, body]) : body,
+    offsetSeconds: plan.offsetSeconds,
+    extension: plan.extension,
+    mediaType: plan.mediaType,
+  };
 }
 
-function mp3Part(bytes: Buffer, offsetSeconds: number): AudioPart {
-  return { bytes, offsetSeconds, extension: 'mp3', mediaType: 'audio/mpeg' };
+/** `planAudioParts` and `readAudioPart` over bytes in memory. */
+export async function splitAudio(bytes: Buffer, maxBytes: number): Promise<AudioPart[]> {
+  const source = bufferSource(bytes);
+  const plans = await planAudioParts(source, maxBytes);
+  return Promise.all(plans.map((plan) => readAudioPart(source, plan)));
 }
 
 /** RIFF chunks of a WAV file: its `fmt ` chunk (kept verbatim) and where its samples are. */
-function readWav(bytes: Buffer): { fmt: Buffer; sampleRate: number; blockAlign: number; data: Buffer } {
+async function readWav(
+  source: ByteSource,
+): Promise<{ fmt: Buffer; sampleRate: number; blockAlign: number; dataStart: number; dataEnd: number }> {
   let fmt: Buffer | undefined;
   let position = 12;
-  while (position + 8 <= bytes.length) {
-    const id = bytes.subarray(position, position + 4).toString('latin1');
-    const size = bytes.readUInt32LE(position + 4);
-    const body = bytes.subarray(position + 8, Math.min(bytes.length, position + 8 + size));
-    if (id === 'fmt ') fmt = bytes.subarray(position, position + 8 + size);
+  while (position + 8 <= source.size) {
+    const chunkHeader = await source.read(position, 8);
+    const id = chunkHeader.subarray(0, 4).toString('latin1');
+    const size = chunkHeader.readUInt32LE(4);
+    if (id === 'fmt ' && size >= 16 && size < 1024) fmt = await source.read(position, 8 + size);
     if (id === 'data' && fmt) {
       const sampleRate = fmt.readUInt32LE(12);
       const blockAlign = fmt.readUInt16LE(20);
-      if (sampleRate > 0 && blockAlign > 0) return { fmt, sampleRate, blockAlign, data: body };
+      const dataStart = position + 8;
+      if (sampleRate > 0 && blockAlign > 0) {
+        return { fmt, sampleRate, blockAlign, dataStart, dataEnd: Math.min(source.size, dataStart + size) };
+      }
     }
     // RIFF chunks are padded to an even length.
     position += 8 + size + (size % 2);
@@ -65,25 +122,33 @@ function readWav(bytes: Buffer): { fmt: Buffer; sampleRate: number; blockAlign: 
   throw new PodciteError('unavailable:transcribe', 'a WAV file without a readable fmt and data chunk');
 }
 
-function splitWav(bytes: Buffer, maxBytes: number): AudioPart[] {
-  const { fmt, sampleRate, blockAlign, data } = readWav(bytes);
+async function planWav(source: ByteSource, maxBytes: number): Promise<AudioPartPlan[]> {
+  const { fmt, sampleRate, blockAlign, dataStart, dataEnd } = await readWav(source);
   const headerBytes = 12 + fmt.length + 8;
   const framesPerPart = Math.floor((maxBytes - headerBytes) / blockAlign);
   if (framesPerPart < 1) throw new PodciteError('config', 'TRANSCRIBE_MAX_BYTES is too small to hold any audio');
-  const parts: AudioPart[] = [];
-  const totalFrames = Math.floor(data.length / blockAlign);
+  const plans: AudioPartPlan[] = [];
+  const totalFrames = Math.floor((dataEnd - dataStart) / blockAlign);
   for (let frame = 0; frame < totalFrames; frame += framesPerPart) {
-    const samples = data.subarray(frame * blockAlign, Math.min(totalFrames, frame + framesPerPart) * blockAlign);
-    const header = Buffer.alloc(12);
-    header.write('RIFF', 0, 'latin1');
-    header.writeUInt32LE(4 + fmt.length + 8 + samples.length, 4);
-    header.write('WAVE', 8, 'latin1');
+    const start = dataStart + frame * blockAlign;
+    const end = dataStart + Math.min(totalFrames, frame + framesPerPart) * blockAlign;
+    const riff = Buffer.alloc(12);
+    riff.write('RIFF', 0, 'latin1');
+    riff.writeUInt32LE(4 + fmt.length + 8 + (end - start), 4);
+    riff.write('WAVE', 8, 'latin1');
     const dataHeader = Buffer.alloc(8);
     dataHeader.write('data', 0, 'latin1');
-    dataHeader.writeUInt32LE(samples.length, 4);
-    parts.push(wavPart(Buffer.concat([header, fmt, dataHeader, samples]), frame / sampleRate));
+    dataHeader.writeUInt32LE(end - start, 4);
+    plans.push({
+      start,
+      end,
+      header: Buffer.concat([riff, fmt, dataHeader]),
+      offsetSeconds: frame / sampleRate,
+      extension: 'wav',
+      mediaType: 'audio/wav',
+    });
   }
-  return parts;
+  return plans;
 }
 
 // MPEG audio frame headers (ISO/IEC 11172-3 and 13818-3): kbit/s by [version group][layer][index].
@@ -135,18 +200,39 @@ function id3Length(bytes: Buffer): number {
   return 10 + size + (bytes[5]! & 0x10 ? 10 : 0);
 }
 
-function splitMp3(bytes: Buffer, maxBytes: number): AudioPart[] {
-  const parts: AudioPart[] = [];
-  let position = id3Length(bytes);
+/** Bytes read at a time while walking MP3 frames. */
+const SCAN_WINDOW = 4 * 1024 * 1024;
+
+async function planMp3(source: ByteSource, maxBytes: number): Promise<AudioPartPlan[]> {
+  const plans: AudioPartPlan[] = [];
+  let window: Buffer = Buffer.alloc(0);
+  let windowStart = 0;
+  const frameAt = async (position: number) => {
+    if (position < windowStart || position + 4 > windowStart + window.length) {
+      window = await source.read(position, SCAN_WINDOW);
+      windowStart = position;
+    }
+    return readFrameHeader(window, position - windowStart);
+  };
+  let position = id3Length(await source.read(0, 10));
   let partStart = -1;
   let partSeconds = 0;
   let elapsed = 0;
   const close = (end: number) => {
-    if (partStart >= 0 && end > partStart) parts.push(mp3Part(bytes.subarray(partStart, end), partSeconds));
+    if (partStart >= 0 && end > partStart) {
+      plans.push({
+        start: partStart,
+        end,
+        header: null,
+        offsetSeconds: partSeconds,
+        extension: 'mp3',
+        mediaType: 'audio/mpeg',
+      });
+    }
     partStart = -1;
   };
-  while (position < bytes.length) {
-    const frame = readFrameHeader(bytes, position);
+  while (position < source.size) {
+    const frame = await frameAt(position);
     if (!frame || frame.length < 4) {
       // Not a frame here (a trailing tag, junk): look for the next sync word.
       position++;
@@ -160,7 +246,7 @@ function splitMp3(bytes: Buffer, maxBytes: number): AudioPart[] {
     elapsed += frame.seconds;
     position += frame.length;
   }
-  close(Math.min(position, bytes.length));
-  if (parts.length === 0) throw new PodciteError('unavailable:transcribe', 'an MP3 file without readable frames');
-  return parts;
+  close(Math.min(position, source.size));
+  if (plans.length === 0) throw new PodciteError('unavailable:transcribe', 'an MP3 file without readable frames');
+  return plans;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { TranscriptionConfig } from '../../src/config.js';
@@ -7,7 +7,7 @@ import { fetchUrl } from '../../src/net/fetch-url.js';
 import { parseSrt } from '../parsers/srt.js';
 import { parseWebVtt } from '../parsers/webvtt.js';
 import type { AudioTranscriber, FeedFetchSettings } from './read-feed.js';
-import { splitAudio } from './split-audio.js';
+import { fileSource, planAudioParts, readAudioPart } from './split-audio.js';
 
 /** Largest enclosure downloaded for transcription: a three-hour show at 192 kbit/s is ~260 MB. */
 const MAX_AUDIO_BYTES = 512 * 1024 * 1024;
@@ -43,7 +43,7 @@ export interface TranscriberOptions {
 /**
  * Speech to text through any server speaking OpenAI's `POST /audio/transcriptions` (OpenAI, Groq,
  * whisper.cpp's server, faster-whisper servers). The enclosure is streamed to disk (bounded), split
- * under TRANSCRIBE_MAX_BYTES when larger (see `splitAudio`), each part uploaded as multipart form data
+ * under TRANSCRIBE_MAX_BYTES when larger (see `planAudioParts`; one part in memory at a time), each part uploaded as multipart form data
  * asking for segment times (`verbose_json` with `timestamp_granularities[]=segment`; `vtt`, then `srt`
  * when a server refuses that), and each part's times offset by where it starts. Answers WebVTT text,
  * which the caller caches and parses like any transcript.
@@ -67,22 +67,28 @@ export function createAudioTranscriber(options: TranscriberOptions): AudioTransc
           accept: 'audio/*, video/*;q=0.5, */*;q=0.1',
           totalTimeoutMs: 30 * 60_000,
         });
-        const parts = splitAudio(await readFile(file), config.maxBytes);
+        const source = await fileSource(file);
         const segments: Segment[] = [];
-        for (const [index, part] of parts.entries()) {
-          const partSegments = await transcribePart({
-            bytes: part.bytes,
-            fileName: `part-${index + 1}.${part.extension}`,
-            mediaType: part.mediaType,
-            options,
-          });
-          for (const segment of partSegments) {
-            segments.push({
-              start: segment.start + part.offsetSeconds,
-              end: segment.end + part.offsetSeconds,
-              text: segment.text,
+        try {
+          const plans = await planAudioParts(source, config.maxBytes);
+          for (const [index, plan] of plans.entries()) {
+            const part = await readAudioPart(source, plan);
+            const partSegments = await transcribePart({
+              bytes: part.bytes,
+              fileName: `part-${index + 1}.${part.extension}`,
+              mediaType: part.mediaType,
+              options,
             });
+            for (const segment of partSegments) {
+              segments.push({
+                start: segment.start + part.offsetSeconds,
+                end: segment.end + part.offsetSeconds,
+                text: segment.text,
+              });
+            }
           }
+        } finally {
+          await source.close();
         }
         return segmentsToWebVtt(segments);
       } finally {

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { FeedSettings } from '../../../ingest/feeds/ingest-feeds.js';
-import { splitAudio } from '../../../ingest/feeds/split-audio.js';
+import { bufferSource, fileSource, planAudioParts, splitAudio } from '../../../ingest/feeds/split-audio.js';
 import { createAudioTranscriber } from '../../../ingest/feeds/transcribe-audio.js';
 import { ingestPaths } from '../../../ingest/ingest-paths.js';
 import { loadIndex } from '../../../src/store/load-index.js';
@@ -75,9 +75,9 @@ describe('splitAudio', () => {
     ['mp3', 9_000, 0.01],
   ] as const)(
     '%s over the limit is split into valid files whose offsets are where they start',
-    (kind, maxBytes, tolerance) => {
+    async (kind, maxBytes, tolerance) => {
       const audio = kind === 'wav' ? speech.wav : speech.mp3;
-      const parts = splitAudio(audio, maxBytes);
+      const parts = await splitAudio(audio, maxBytes);
       expect(parts.length).toBeGreaterThanOrEqual(3);
       let elapsed = 0;
       for (const part of parts) {
@@ -90,9 +90,33 @@ describe('splitAudio', () => {
     },
   );
 
-  test('audio within the limit is one part; other formats over it are refused', () => {
-    expect(splitAudio(speech.mp3, speech.mp3.length).map((part) => part.offsetSeconds)).toStrictEqual([0]);
-    expect(() => splitAudio(Buffer.alloc(5000, 1), 1000)).toThrow(/not WAV or MP3/);
+  test.each(['wav', 'mp3'] as const)(
+    '%s: planning reads in windows; a file on disk plans as memory does',
+    async (kind) => {
+      const audio = kind === 'wav' ? speech.wav : speech.mp3;
+      const maxBytes = kind === 'wav' ? 150_000 : 9_000;
+      const expected = await planAudioParts(bufferSource(audio), maxBytes);
+      // Reads of at most 300 bytes: the MP3 frame walk must move its window many times.
+      const memory = bufferSource(audio);
+      const shortReads = {
+        size: memory.size,
+        read: (start: number, length: number) => memory.read(start, Math.min(length, 300)),
+      };
+      expect(await planAudioParts(shortReads, maxBytes)).toStrictEqual(expected);
+      const file = path.join(root, `episode.${kind}`);
+      await writeFile(file, audio);
+      const onDisk = await fileSource(file);
+      try {
+        expect(await planAudioParts(onDisk, maxBytes)).toStrictEqual(expected);
+      } finally {
+        await onDisk.close();
+      }
+    },
+  );
+
+  test('audio within the limit is one part; other formats over it are refused', async () => {
+    expect((await splitAudio(speech.mp3, speech.mp3.length)).map((part) => part.offsetSeconds)).toStrictEqual([0]);
+    await expect(splitAudio(Buffer.alloc(5000, 1), 1000)).rejects.toThrow(/not WAV or MP3/);
   });
 });
 
