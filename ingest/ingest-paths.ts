@@ -8,7 +8,14 @@ import { acquireIngestLock, isReplaceable, repairIndexDirectory } from '../src/s
 import { type IndexFiles, readIndexFiles } from '../src/store/load-index.js';
 import { embeddingText } from '../src/util/chunk-text.js';
 import { collectFiles } from './collect-files.js';
-import { type FeedRun, type FeedSettings, ingestFeeds, isUrlArgument } from './feeds/ingest-feeds.js';
+import {
+  annotateFeedReports,
+  type FeedRun,
+  type FeedSettings,
+  feedEpisodeFate,
+  ingestFeeds,
+  isUrlArgument,
+} from './feeds/ingest-feeds.js';
 import { readLibrary } from './feeds/read-library.js';
 import { rewriteManifest } from './feeds/rewrite-manifest.js';
 import { transcriptCacheDir } from './feeds/transcript-cache.js';
@@ -173,10 +180,10 @@ export async function ingestPaths(options: {
       for (const episode of previous.manifest.episodes) {
         if (episode.showId !== undefined) {
           // A feed's episode: the feed run decides, not the file system.
-          if (!feedRun?.decided.has(episode.showId) || feedRun.keep.has(episode.episodeId)) {
-            kept.push({ episode, chunks: chunksByEpisode.get(episode.episodeId) ?? [], file: episode.source });
-            if (feedRun?.keep.has(episode.episodeId)) feedUnchanged.push(episode.episodeId);
-          } else feedDropped.push(episode.episodeId);
+          const fate = feedEpisodeFate(feedRun, { ...episode, showId: episode.showId });
+          if (fate === 'drop') feedDropped.push(episode.episodeId);
+          else kept.push({ episode, chunks: chunksByEpisode.get(episode.episodeId) ?? [], file: episode.source });
+          if (fate === 'unchanged') feedUnchanged.push(episode.episodeId);
           continue;
         }
         const file = path.resolve(episode.source);
@@ -244,19 +251,7 @@ export async function ingestPaths(options: {
       };
     });
 
-    for (const outcome of feedRun?.outcomes ?? []) {
-      const report = files.find((file) => file.path === outcome.feedUrl);
-      if (!report) continue;
-      if (outcome.notes.length > 0) report.notes = outcome.notes;
-      report.requests = outcome.requests;
-      if (report.status === 'failed') continue;
-      const keptHere = kept.filter((entry) => entry.file === outcome.feedUrl);
-      report.episodes += keptHere.length;
-      report.chunks += keptHere.reduce((sum, entry) => sum + entry.chunks.length, 0);
-      if (report.embedded === 0 && fresh.every((entry) => entry.file !== outcome.feedUrl)) {
-        report.status = 'skipped-unchanged';
-      }
-    }
+    if (feedRun) annotateFeedReports({ files, outcomes: feedRun.outcomes, kept, fresh });
 
     const final = [...fresh, ...kept];
     const chunks = final.flatMap((entry) => entry.chunks);

@@ -1,5 +1,6 @@
-import type { Episode, Show } from '../../src/domain.js';
+import type { Chunk, Episode, Show } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
+import type { IngestFileReport } from '../ingest-paths.js';
 import { type AudioTranscriber, type FeedFetchSettings, type FeedOutcome, readFeed } from './read-feed.js';
 import { showIdFromFeedUrl } from './show-id.js';
 import { TranscriptCache } from './transcript-cache.js';
@@ -121,6 +122,46 @@ export async function ingestFeeds(options: {
     if (!byId.has(showId)) shows.push(show);
   }
   return { outcomes, shows, decided, keep, showOf };
+}
+
+/**
+ * What becomes of an indexed episode of a show: `unchanged` (this run read its feed and the item is
+ * the same), `keep` (this run did not read its feed, or the feed failed), `drop` (its show was
+ * removed, or its item changed or left the feed; a changed item comes back as a fresh episode).
+ */
+export function feedEpisodeFate(
+  run: FeedRun | undefined,
+  episode: Pick<Episode, 'episodeId'> & { showId: string },
+): 'unchanged' | 'keep' | 'drop' {
+  if (!run?.decided.has(episode.showId)) return 'keep';
+  return run.keep.has(episode.episodeId) ? 'unchanged' : 'drop';
+}
+
+/**
+ * Completes the ingest report's line for each feed: its notes and request count, and the episodes
+ * and chunks it still holds unchanged; a feed where nothing was new is `skipped-unchanged`.
+ */
+export function annotateFeedReports(options: {
+  files: IngestFileReport[];
+  outcomes: FeedOutcome[];
+  /** Earlier episodes staying in the index, by the feed URL (or file) they came from. */
+  kept: { file: string; chunks: Chunk[] }[];
+  /** Episodes prepared in this run, by the feed URL (or file) they came from. */
+  fresh: { file: string }[];
+}): void {
+  for (const outcome of options.outcomes) {
+    const report = options.files.find((file) => file.path === outcome.feedUrl);
+    if (!report) continue;
+    if (outcome.notes.length > 0) report.notes = outcome.notes;
+    report.requests = outcome.requests;
+    if (report.status === 'failed') continue;
+    const keptHere = options.kept.filter((entry) => entry.file === outcome.feedUrl);
+    report.episodes += keptHere.length;
+    report.chunks += keptHere.reduce((sum, entry) => sum + entry.chunks.length, 0);
+    if (report.embedded === 0 && options.fresh.every((entry) => entry.file !== outcome.feedUrl)) {
+      report.status = 'skipped-unchanged';
+    }
+  }
 }
 
 /** The URL as `new URL` writes it, so `HTTPS://Example.com/feed` and `https://example.com/feed` are one show. */
