@@ -126,6 +126,8 @@ export const feedItemStateSchema = z.object({
   episodeId: z.string(),
   /** sha256 of the item as read from the feed; unchanged ⇒ nothing of it is fetched again. */
   itemHash: z.string(),
+  /** Set when a transcript, chapters or audio fetch failed for a reason that may pass (5xx, timeout): read again next time. */
+  retry: z.boolean().optional(),
 });
 export type FeedItemState = z.infer<typeof feedItemStateSchema>;
 

@@ -20,6 +20,12 @@ const MAX_TRANSCRIPT_BYTES = MAX_FILE_BYTES;
 export const MAX_FEED_ITEMS = 5_000;
 /** Items whose transcripts are fetched at once. */
 const ITEM_CONCURRENCY = 4;
+/**
+ * Time for reading one feed's new and changed items (transcripts, chapters, audio). A feed whose
+ * links answer slowly cannot hold an ingest for hours: items not read by then are left for the next
+ * run, which continues where this one stopped.
+ */
+export const FEED_BUDGET_MS = 30 * 60_000;
 
 /** How feed, transcript, chapters and audio URLs are fetched (the same rules for all of them). */
 export interface FeedFetchSettings {
@@ -30,6 +36,8 @@ export interface FeedFetchSettings {
   treatAsPublic?: FetchUrlOptions['treatAsPublic'];
   /** Total time for one fetch, in ms (default `fetchUrl`'s). */
   totalTimeoutMs?: number | undefined;
+  /** Time for one feed's items, in ms (default `FEED_BUDGET_MS`). */
+  feedBudgetMs?: number | undefined;
 }
 
 /** Speech to text for audio-only episodes. */
@@ -97,7 +105,7 @@ export async function readFeed(options: ReadFeedOptions): Promise<FeedOutcome> {
   });
   // A 304 only helps when every episode of the feed is still indexed (not after a rebuild, or when
   // an earlier run lost some): otherwise the feed must be read whole.
-  const revalidate = previous?.items.every((item) => options.indexedIds.has(item.episodeId)) === true;
+  const revalidate = previous?.items.every((item) => options.indexedIds.has(item.episodeId) && !item.retry) === true;
   let response: Awaited<ReturnType<typeof fetchUrl>>;
   try {
     counter.requests++;
@@ -156,17 +164,44 @@ export async function readFeed(options: ReadFeedOptions): Promise<FeedOutcome> {
     const episodeId = before?.episodeId ?? newEpisodeId(item.title ?? `${showId} ${position + 1}`, options.takenIds);
     options.takenIds.add(episodeId);
     states.push({ guid, episodeId, itemHash });
-    if (before && before.itemHash === itemHash && options.indexedIds.has(episodeId)) keep.push(episodeId);
-    else work.push({ item, episodeId });
+    if (before && !before.retry && before.itemHash === itemHash && options.indexedIds.has(episodeId)) {
+      keep.push(episodeId);
+    } else work.push({ item, episodeId });
   }
 
-  const built = await mapLimited(work, ITEM_CONCURRENCY, ({ item, episodeId }) =>
-    itemEpisode({ item, episodeId, base: response.finalUrl, options, counter }),
+  const stateOf = new Map(states.map((state) => [state.episodeId, state]));
+  const budgetMs = options.fetch.feedBudgetMs ?? FEED_BUDGET_MS;
+  const budget = AbortSignal.timeout(budgetMs);
+  const built = await mapLimited<(typeof work)[number], BuiltItem | undefined>(
+    work,
+    ITEM_CONCURRENCY,
+    ({ item, episodeId }) =>
+      budget.aborted
+        ? Promise.resolve(undefined)
+        : itemEpisode({ item, episodeId, base: response.finalUrl, options, counter, budget }),
   );
-  // In feed order, whatever order the fetches finished in.
-  const parsed = built.map((entry) => entry.episode);
-  const notes = built.flatMap((entry) => entry.notes);
-  const untranscribed = built.filter((entry) => entry.untranscribed);
+  // In feed order, whatever order the fetches finished in. Items the budget cut off are left out
+  // (and marked for the next run) rather than indexed without the transcript they offer.
+  const parsed: ParsedEpisode[] = [];
+  const notes: string[] = [];
+  let leftForLater = 0;
+  for (const [position, entry] of built.entries()) {
+    const state = stateOf.get(work[position]!.episodeId)!;
+    if (!entry || entry.cutOff) {
+      state.retry = true;
+      leftForLater++;
+      continue;
+    }
+    if (entry.retry) state.retry = true;
+    parsed.push(entry.episode);
+    notes.push(...entry.notes);
+  }
+  if (leftForLater > 0) {
+    notes.push(
+      `${leftForLater === 1 ? '1 item was' : `${leftForLater} items were`} not read within the ${budgetMs / 1000} s allowed for a feed's items; the next npm run ingest -- --refresh continues.`,
+    );
+  }
+  const untranscribed = built.filter((entry) => entry?.untranscribed === true && !entry.cutOff);
   if (untranscribed.length > 0) {
     notes.push(
       `${untranscribed.length === 1 ? '1 episode offers only audio and was' : `${untranscribed.length} episodes offer only audio and were`} indexed from show notes: set TRANSCRIBE_BASE_URL (an OpenAI-compatible speech-to-text server, e.g. https://api.openai.com/v1) and TRANSCRIBE_API_KEY to transcribe them, then run npm run ingest -- --refresh.`,
@@ -186,20 +221,38 @@ export async function readFeed(options: ReadFeedOptions): Promise<FeedOutcome> {
   return { feedUrl, showId, status: 'read', show, parsed, keep, notes, requests: counter.requests };
 }
 
+interface BuiltItem {
+  episode: ParsedEpisode;
+  notes: string[];
+  untranscribed: boolean;
+  /** A fetch failed for a reason that may pass (not 404/410, a refusal or bad content): read it again next time. */
+  retry: boolean;
+  /** The feed's time budget ran out while the item was read. */
+  cutOff: boolean;
+}
+
 async function itemEpisode(context: {
   item: RssItem;
   episodeId: string;
   base: string;
   options: ReadFeedOptions;
   counter: { requests: number };
-}): Promise<{ episode: ParsedEpisode; notes: string[]; untranscribed: boolean }> {
-  const { item, episodeId, base, options, counter } = context;
+  budget: AbortSignal;
+}): Promise<BuiltItem> {
+  const { item, episodeId, base, options, counter, budget } = context;
   const title = item.title ?? episodeId;
   const notes: string[] = [];
-  const note = (what: string, url: string, error: unknown) =>
+  let retry = false;
+  const failed = (error: unknown) => {
+    const code = error instanceof PodciteError ? error.code : '';
+    if (code !== 'not_found:fetch' && !code.startsWith('bad_request:') && !code.startsWith('parse:')) retry = true;
+  };
+  const note = (what: string, url: string, error: unknown) => {
+    failed(error);
     notes.push(
       `"${title}": ${what} ${url}: ${sentence(withoutUrl(messageOf(error), url))} Indexed from its show notes.`,
     );
+  };
   const mediaUrl = absolute(item.url, base);
   let turns: ParsedEpisode['turns'] = [];
   let transcriptChapters: ParsedEpisode['chapters'] = [];
@@ -211,7 +264,7 @@ async function itemEpisode(context: {
       continue;
     }
     try {
-      const body = await fetchCached({ url, options, counter });
+      const body = await fetchCached({ url, options, counter, signal: budget });
       const episode = parseTranscriptText({
         text: body,
         fileName: new URL(url).pathname,
@@ -250,10 +303,11 @@ async function itemEpisode(context: {
   const chaptersUrl = item.chapters ? absolute(item.chapters.url, base) : null;
   if (chaptersUrl) {
     try {
-      chapters = parsePodcastingChapters(await fetchCached({ url: chaptersUrl, options, counter }), {
+      chapters = parsePodcastingChapters(await fetchCached({ url: chaptersUrl, options, counter, signal: budget }), {
         fileName: chaptersUrl,
       });
     } catch (error) {
+      failed(error);
       notes.push(
         `"${title}": chapters ${chaptersUrl}: ${sentence(withoutUrl(messageOf(error), chaptersUrl))} Skipped.`,
       );
@@ -270,7 +324,7 @@ async function itemEpisode(context: {
     turns,
   };
   if (item.people.length > 0) episode.people = item.people;
-  return { episode, notes, untranscribed };
+  return { episode, notes, untranscribed, retry, cutOff: budget.aborted };
 }
 
 /**
@@ -281,8 +335,10 @@ async function fetchCached(request: {
   url: string;
   options: ReadFeedOptions;
   counter: { requests: number };
+  /** The feed's budget: aborts the fetch when it runs out. */
+  signal: AbortSignal;
 }): Promise<string> {
-  const { url, options, counter } = request;
+  const { url, options, counter, signal } = request;
   const key = `fetch ${url}`;
   const cached = await options.cache.read(key);
   counter.requests++;
@@ -292,6 +348,7 @@ async function fetchCached(request: {
     maxBytes: MAX_TRANSCRIPT_BYTES,
     etag: cached?.etag,
     lastModified: cached?.lastModified,
+    signal,
   });
   if (response.notModified) {
     if (cached) return cached.text;

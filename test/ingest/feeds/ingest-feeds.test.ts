@@ -318,6 +318,58 @@ describe('ingesting a podcast feed by URL', () => {
     expect(after.shows!.map((show) => show.items)).toStrictEqual(before.shows!.map((show) => show.items));
   });
 
+  test('a transcript that failed for a passing reason (500) is fetched again on the next refresh; a 404 is not', async () => {
+    hostGardenShow();
+    host.set('/t/ovens.vtt', { body: 'overloaded', status: 503 });
+    const first = await ingest([url('/garden/feed.xml')]);
+    expect(first.files[0]!.notes![0]).toBe(
+      `"Wood fired ovens": transcript ${url('/t/ovens.vtt')}: HTTP 503 Service Unavailable. Indexed from its show notes.`,
+    );
+    expect((await manifest()).shows![0]!.items.map((item) => [item.guid, item.retry])).toStrictEqual([
+      ['bb-1', true],
+      ['bb-2', undefined],
+      ['bb-3', undefined],
+    ]);
+    host.set('/t/ovens.vtt', { body: ovensVtt, type: 'text/vtt', etag: '"ovens-1"' });
+    const start = host.requests.length;
+    const report = await ingest([], { refresh: true });
+    // The feed is read whole (no conditional GET while an item waits for a retry); only that item is fetched.
+    expect(requestsSince(start).sort()).toStrictEqual([
+      '200 /garden/feed.xml',
+      '200 /t/ovens.vtt',
+      '304 /t/ovens.chapters.json',
+    ]);
+    expect(report.episodes.updated).toStrictEqual(['wood-fired-ovens']);
+    const written = await manifest();
+    expect(written.episodes.find((episode) => episode.episodeId === 'wood-fired-ovens')!.timestamps).toBe('exact');
+    expect(written.shows![0]!.items.every((item) => item.retry === undefined)).toBe(true);
+  });
+
+  test("a feed's links that never answer are cut off by its time budget and left for the next run", async () => {
+    hostGardenShow();
+    host.set('/t/ovens.vtt', () => undefined);
+    const started = performance.now();
+    const report = await ingestPaths({
+      paths: [url('/garden/feed.xml')],
+      indexDir,
+      embeddings,
+      feeds: { fetch: { allowPrivate: true, feedBudgetMs: 500 }, cacheDir: transcriptCacheDir(indexDir) },
+    });
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(report.files[0]!.notes).toContain(
+      "1 item was not read within the 0.5 s allowed for a feed's items; the next npm run ingest -- --refresh continues.",
+    );
+    const written = await manifest();
+    expect(written.episodes.map((episode) => episode.episodeId).sort()).toStrictEqual([
+      'compost-heaps',
+      'rain-barrels',
+    ]);
+    expect(written.shows![0]!.items[0]).toMatchObject({ guid: 'bb-1', episodeId: 'wood-fired-ovens', retry: true });
+    host.set('/t/ovens.vtt', { body: ovensVtt, type: 'text/vtt' });
+    const next = await ingest([], { refresh: true });
+    expect(next.episodes.added).toStrictEqual(['wood-fired-ovens']);
+  });
+
   test('each URL fails on its own: the rest lands; --remove drops a show', async () => {
     hostGardenShow();
     const folder = path.join(root, 'files');
