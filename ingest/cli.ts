@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
 import { isEntryPoint } from '../src/cli/is-entry-point.js';
 import { PodciteError } from '../src/errors.js';
+import { feedSettingsFromConfig } from './feeds/feed-settings.js';
 import { formatIngestReport } from './format-ingest-report.js';
 import { ingestPaths } from './ingest-paths.js';
 import { createProgressReporter } from './progress-reporter.js';
@@ -16,15 +17,17 @@ import { createProgressReporter } from './progress-reporter.js';
 /** The bundled sample corpus, found relative to this file so the command works from any directory. */
 const SAMPLE_CORPUS = fileURLToPath(new URL('../data/', import.meta.url));
 
-const USAGE = `Usage: npm run ingest -- [PATH ...] [--rebuild]
-   or: podcite ingest [PATH ...] [--rebuild]
+const USAGE = `Usage: npm run ingest -- [PATH | FEED_URL ...] [--refresh] [--remove SHOW_ID] [--rebuild]
+   or: podcite ingest [PATH | FEED_URL ...] [--refresh] [--remove SHOW_ID] [--rebuild]
 
-Ingests transcript files and folders into INDEX_DIR (default .podcite/index).
-With no PATH, ingests the bundled sample corpus (data/).
+Ingests transcript files, folders and podcast feeds (http/https URLs) into INDEX_DIR
+(default .podcite/index). With nothing to read, ingests the bundled sample corpus (data/).
 Re-running is incremental: unchanged episodes are skipped, removed ones dropped.
 
-  --rebuild   start from an empty index and embed everything again
-  -h, --help  show this help`;
+  --refresh         re-read every feed in the library; only new or changed episodes are fetched
+  --remove SHOW_ID  drop a show and its episodes (repeatable)
+  --rebuild         start from an empty index and embed everything again
+  -h, --help        show this help`;
 
 async function main(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArguments>;
@@ -39,12 +42,17 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
+  const { refresh, remove } = parsed.values;
+  const nothingNamed = parsed.positionals.length === 0 && !refresh && remove.length === 0;
   const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount() });
   const progress = createProgressReporter(process.stderr);
   const started = performance.now();
   try {
     const report = await ingestPaths({
-      paths: parsed.positionals.length > 0 ? parsed.positionals : [SAMPLE_CORPUS],
+      paths: nothingNamed ? [SAMPLE_CORPUS] : parsed.positionals,
+      refresh,
+      removeShows: remove,
+      feeds: feedSettingsFromConfig(config),
       indexDir: config.indexDir,
       embeddings,
       rebuild: parsed.values.rebuild,
@@ -64,7 +72,12 @@ function parseArguments(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { rebuild: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      rebuild: { type: 'boolean', default: false },
+      refresh: { type: 'boolean', default: false },
+      remove: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
 }
 

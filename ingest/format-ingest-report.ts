@@ -9,13 +9,16 @@ export function formatIngestReport(report: IngestReport, options: { seconds?: nu
   const width = Math.max(0, ...report.files.map((file) => file.path.length));
   for (const file of report.files) {
     const name = file.path.padEnd(width);
+    const requests = file.requests === undefined ? '' : `, ${plural(file.requests, 'request')}`;
     if (file.status === 'failed') {
       lines.push(`failed             ${name}  ${file.reason ?? ''}`);
-      continue;
+    } else {
+      const counts = `${plural(file.episodes, 'episode')}, ${plural(file.chunks, 'chunk')}`;
+      const embedded =
+        file.status === 'ok' ? ` (${file.embedded} embedded${requests})` : requests ? ` (${requests.slice(2)})` : '';
+      lines.push(`${file.status.padEnd(19)}${name}  ${counts}${embedded}`);
     }
-    const counts = `${plural(file.episodes, 'episode')}, ${plural(file.chunks, 'chunk')}`;
-    const embedded = file.status === 'ok' ? ` (${file.embedded} embedded)` : '';
-    lines.push(`${file.status.padEnd(19)}${name}  ${counts}${embedded}`);
+    for (const note of file.notes ?? []) lines.push(`  note: ${note}`);
   }
   if (report.files.length === 0) lines.push('No transcript files found.');
   if (report.previousIndexProblem) {

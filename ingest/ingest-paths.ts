@@ -9,6 +9,17 @@ import { acquireIngestLock, isReplaceable, repairIndexDirectory } from '../src/s
 import { type IndexFiles, readIndexFiles } from '../src/store/load-index.js';
 import { embeddingText } from '../src/util/chunk-text.js';
 import { collectFiles } from './collect-files.js';
+import {
+  annotateFeedReports,
+  type FeedRun,
+  type FeedSettings,
+  feedEpisodeFate,
+  ingestFeeds,
+  isUrlArgument,
+} from './feeds/ingest-feeds.js';
+import { readLibrary } from './feeds/read-library.js';
+import { rewriteManifest } from './feeds/rewrite-manifest.js';
+import { transcriptCacheDir } from './feeds/transcript-cache.js';
 import { parseFile } from './parse-file.js';
 import { prepareEpisode } from './prepare-episode.js';
 import { type SwapStep, writeIndex } from './write-index.js';
@@ -41,6 +52,10 @@ export interface IngestFileReport {
   embedded: number;
   /** Why the file failed (only when `status` is `failed`). */
   reason?: string;
+  /** Problems that did not fail the file, each naming its URL (feeds: a transcript that answered 404…). */
+  notes?: string[];
+  /** HTTP requests made for a feed and its items. */
+  requests?: number;
 }
 
 export interface IngestReport {
@@ -92,7 +107,14 @@ interface FileOutcome {
  * embedder and `rebuild` is not set; `index:busy` when another ingest holds the lock.
  */
 export async function ingestPaths(options: {
+  /** Files, folders and feed URLs (http/https; see `ingest/feeds/`). */
   paths: string[];
+  /** Re-read every feed in the library too (conditional GET; only new or changed items are fetched). */
+  refresh?: boolean | undefined;
+  /** Show ids to drop from the library, with their episodes. */
+  removeShows?: string[] | undefined;
+  /** How feeds are fetched and audio transcribed; default: public addresses only, no transcription. */
+  feeds?: FeedSettings | undefined;
   indexDir: string;
   embeddings: PodciteEmbeddings;
   /** Ignore the existing index and embed everything again. */
@@ -103,7 +125,8 @@ export async function ingestPaths(options: {
 }): Promise<IngestReport> {
   const { embeddings } = options;
   const indexDir = path.resolve(options.indexDir);
-  const inputs = options.paths.map((input) => path.resolve(input));
+  const inputs = options.paths.filter((input) => !isUrlArgument(input)).map((input) => path.resolve(input));
+  const feedUrls = options.paths.filter(isUrlArgument);
   await mkdir(path.dirname(indexDir), { recursive: true });
   const release = await acquireIngestLock(indexDir);
   try {
@@ -119,16 +142,49 @@ export async function ingestPaths(options: {
       ? { previous: undefined, problem: undefined }
       : await readPrevious(indexDir, embeddings);
 
-    const outcomes = await parseAll(inputs, options.onProgress);
+    let feedRun: FeedRun | undefined;
+    // A rebuild starts from no index but keeps the library: its feeds are read again (from the cache).
+    const previousShows = options.rebuild ? await readLibrary(indexDir) : (previous?.manifest.shows ?? []);
+    const rebuildFeeds = options.rebuild === true && previousShows.length > 0;
+    if (feedUrls.length > 0 || options.refresh || rebuildFeeds || (options.removeShows ?? []).length > 0) {
+      feedRun = await ingestFeeds({
+        urls: feedUrls,
+        refresh: (options.refresh ?? false) || rebuildFeeds,
+        remove: options.removeShows ?? [],
+        previousShows,
+        previousEpisodes: previous?.manifest.episodes ?? [],
+        settings: options.feeds ?? { fetch: { allowPrivate: false }, cacheDir: transcriptCacheDir(indexDir) },
+        onFeed: (feedUrl, filesDone, filesTotal) =>
+          options.onProgress?.({ phase: 'parse', filesDone, filesTotal, file: feedUrl }),
+      });
+    }
+    // Feeds first: their episode ids are remembered in the library, so a file must not take one.
+    const outcomes: FileOutcome[] = (feedRun?.outcomes ?? []).map((outcome) => ({
+      file: outcome.feedUrl,
+      parsed: outcome.status === 'failed' ? undefined : outcome.parsed,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+    }));
+    outcomes.push(...(await parseAll(inputs, options.onProgress)));
     const parsedFiles = new Set(outcomes.filter((outcome) => outcome.parsed).map((outcome) => outcome.file));
     const failedFiles = new Set(outcomes.filter((outcome) => !outcome.parsed).map((outcome) => outcome.file));
 
     // Episodes of the previous index that this run's files do not speak for.
     const kept: PreparedEpisode[] = [];
     const removed: string[] = [];
+    const feedDropped: string[] = [];
+    /** Feed episodes this run checked and found unchanged (not merely left alone). */
+    const feedUnchanged: string[] = [];
     if (previous) {
       const chunksByEpisode = groupChunks(previous.chunks);
       for (const episode of previous.manifest.episodes) {
+        if (episode.showId !== undefined) {
+          // A feed's episode: the feed run decides, not the file system.
+          const fate = feedEpisodeFate(feedRun, { ...episode, showId: episode.showId });
+          if (fate === 'drop') feedDropped.push(episode.episodeId);
+          else kept.push({ episode, chunks: chunksByEpisode.get(episode.episodeId) ?? [], file: episode.source });
+          if (fate === 'unchanged') feedUnchanged.push(episode.episodeId);
+          continue;
+        }
         const file = path.resolve(episode.source);
         const keep =
           failedFiles.has(file) ||
@@ -141,8 +197,18 @@ export async function ingestPaths(options: {
     const fresh = prepareAll(outcomes, new Set(kept.map((entry) => entry.episode.episodeId)));
     const previousEpisodes = new Map(previous?.manifest.episodes.map((episode) => [episode.episodeId, episode]));
     const freshIds = new Set(fresh.map((entry) => entry.episode.episodeId));
+    removed.push(...feedDropped.filter((id) => !freshIds.has(id)));
+    const showByFeed = new Map(feedRun?.outcomes.map((outcome) => [outcome.feedUrl, outcome.showId]));
+    for (const entry of fresh) {
+      const showId = showByFeed.get(entry.file);
+      if (showId) entry.episode.showId = showId;
+    }
     for (const episode of previous?.manifest.episodes ?? []) {
-      if (parsedFiles.has(path.resolve(episode.source)) && !freshIds.has(episode.episodeId)) {
+      if (
+        episode.showId === undefined &&
+        parsedFiles.has(path.resolve(episode.source)) &&
+        !freshIds.has(episode.episodeId)
+      ) {
         removed.push(episode.episodeId);
       }
     }
@@ -184,13 +250,22 @@ export async function ingestPaths(options: {
       };
     });
 
+    if (feedRun) annotateFeedReports({ files, outcomes: feedRun.outcomes, kept, fresh });
+
     const final = [...fresh, ...kept];
     const chunks = final.flatMap((entry) => entry.chunks);
+    const checkedUnchanged = new Set(feedUnchanged);
     const report: IngestReport = {
       indexDir,
       embedder: embeddings.id,
       files,
-      episodes: { added, updated, unchanged, removed, kept: kept.map((entry) => entry.episode.episodeId) },
+      episodes: {
+        added,
+        updated,
+        unchanged: [...unchanged, ...feedUnchanged],
+        removed,
+        kept: kept.map((entry) => entry.episode.episodeId).filter((id) => !checkedUnchanged.has(id)),
+      },
       chunks: chunks.length,
       embedded: vectors.embedded,
       reused: chunks.length - vectors.embeddedChunks,
@@ -200,11 +275,17 @@ export async function ingestPaths(options: {
     };
 
     const episodes = final.map((entry) => entry.episode);
+    const shows = feedRun?.shows ?? previous?.manifest.shows ?? [];
     const nothingChanged =
       previous !== undefined &&
       previous.manifest.efSearch === EF_SEARCH &&
       sameJson(previous.manifest.episodes, episodes) &&
       sameJson(previous.chunks, chunks);
+    if (nothingChanged && !sameJson(previous.manifest.shows ?? [], shows)) {
+      // Only the library's bookkeeping moved (a refresh that found nothing new): no index rebuild.
+      await rewriteManifest({ dir: indexDir, manifest: { ...previous.manifest, shows } });
+      return report;
+    }
     // A first run where every file failed writes nothing: an empty index would hide the failure from `npm start`.
     if (nothingChanged || (!previous && chunks.length === 0 && files.every((file) => file.status === 'failed'))) {
       return report;
@@ -234,6 +315,7 @@ export async function ingestPaths(options: {
       episodes,
       chunkCount: chunks.length,
       efSearch: EF_SEARCH,
+      ...(shows.length > 0 ? { shows } : {}),
     };
     options.onProgress?.({ phase: 'write', chunks: chunks.length, episodes: episodes.length });
     await writeIndex({
@@ -434,6 +516,7 @@ async function fileExists(file: string): Promise<boolean> {
 
 /** Relative to the working directory when inside it, so manifests and reports read naturally. */
 function displayPath(file: string): string {
+  if (isUrlArgument(file)) return file;
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }

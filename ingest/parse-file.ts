@@ -118,6 +118,21 @@ export async function parseFile(filePath: string): Promise<ParsedEpisode[]> {
   return [await withSidecars({ episode, filePath })];
 }
 
+/**
+ * Parses transcript text that did not come from a file (a fetched `<podcast:transcript>`) with the
+ * same parsers as files: `format` when the feed declared one, else detected from `fileName` and
+ * the text. Throws as `parseFile` does for content it cannot read.
+ */
+export function parseTranscriptText(options: {
+  text: string;
+  fileName: string;
+  format?: FormatName | undefined;
+}): ParsedEpisode[] {
+  const format = options.format ?? detectFormat(options.fileName, options.text);
+  if (format === 'rss') throw new PodciteError('parse:unsupported', `${options.fileName}: a feed, not a transcript`);
+  return parseAs({ format, text: options.text, options: { fileName: options.fileName } });
+}
+
 function parseAs(options: { format: FormatName; text: string; options: ParseOptions }): ParsedEpisode[] {
   const { format, text } = options;
   const parseOptions = options.options;
@@ -179,7 +194,11 @@ async function readTextFile(filePath: string): Promise<string> {
   return text;
 }
 
-function decodeText(bytes: Buffer): string | null {
+/**
+ * Text of transcript bytes however they came (file or HTTP): UTF-8, UTF-16 with a BOM, else
+ * Windows-1252; null for binary data.
+ */
+export function decodeText(bytes: Buffer): string | null {
   let text: string;
   if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
   else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
@@ -307,7 +326,8 @@ async function feedEpisode(options: {
   return episode;
 }
 
-function rankTranscripts(references: RssFileReference[]): RssFileReference[] {
+/** Transcript references best first: Podcasting 2.0 JSON, WebVTT, SRT, then HTML, then anything else; feed order breaks ties. */
+export function rankTranscripts(references: RssFileReference[]): RssFileReference[] {
   const rank = (reference: RssFileReference) => {
     const position = TRANSCRIPT_TYPES.findIndex(({ pattern }) => pattern.test(reference.type ?? reference.url));
     return position < 0 ? TRANSCRIPT_TYPES.length : position;
@@ -318,7 +338,8 @@ function rankTranscripts(references: RssFileReference[]): RssFileReference[] {
     .map(({ reference }) => reference);
 }
 
-function preferredFormat(reference: RssFileReference): FormatName | undefined {
+/** The parser a reference's declared type names, if it names one. */
+export function preferredFormat(reference: RssFileReference): FormatName | undefined {
   if (!reference.type) return undefined;
   return TRANSCRIPT_TYPES.find(({ pattern }) => pattern.test(reference.type ?? ''))?.format;
 }

@@ -100,6 +100,18 @@ const envSchema = z.object({
       });
       return z.NEVER;
     }),
+  ALLOW_PRIVATE_URLS: z
+    .enum(['true', 'false'], { error: 'ALLOW_PRIVATE_URLS must be "true" or "false" (default)' })
+    .default('false'),
+  TRANSCRIBE_BASE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'TRANSCRIBE_BASE_URL must be an http(s) URL such as https://api.openai.com/v1',
+    })
+    .optional(),
+  TRANSCRIBE_API_KEY: z.string().optional(),
+  TRANSCRIBE_MODEL: z.string().default('whisper-1'),
+  TRANSCRIBE_MAX_BYTES: positiveInt('TRANSCRIBE_MAX_BYTES', 25 * 1024 * 1024),
 });
 
 export interface LlmConfig {
@@ -130,6 +142,20 @@ export interface Config {
   logFormat: 'json' | 'pretty';
   /** Express `trust proxy` value (false: the socket's address is the client's). */
   trustProxy: boolean | number | string;
+  /** ALLOW_PRIVATE_URLS: fetch feed, transcript, chapters and audio URLs that resolve to non-public addresses. */
+  allowPrivateUrls: boolean;
+  /** Speech-to-text for audio-only episodes; undefined unless TRANSCRIBE_BASE_URL is set. */
+  transcription: TranscriptionConfig | undefined;
+}
+
+export interface TranscriptionConfig {
+  /** Base URL of an OpenAI-compatible server; `/audio/transcriptions` is appended. */
+  baseURL: string;
+  /** TRANSCRIBE_API_KEY, else OPENAI_API_KEY; undefined for servers that need none. */
+  apiKey: string | undefined;
+  model: string;
+  /** Largest upload in bytes; longer audio is split into parts below it. */
+  maxBytes: number;
 }
 
 /**
@@ -187,5 +213,14 @@ function readConfig(environment: NodeJS.ProcessEnv): Config {
     // Logs go to stderr; a terminal gets readable lines unless LOG_FORMAT says otherwise.
     logFormat: env.LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json'),
     trustProxy: env.TRUST_PROXY,
+    allowPrivateUrls: env.ALLOW_PRIVATE_URLS === 'true',
+    transcription: env.TRANSCRIBE_BASE_URL
+      ? {
+          baseURL: env.TRANSCRIBE_BASE_URL,
+          apiKey: env.TRANSCRIBE_API_KEY ?? env.OPENAI_API_KEY,
+          model: env.TRANSCRIBE_MODEL,
+          maxBytes: env.TRANSCRIBE_MAX_BYTES,
+        }
+      : undefined,
   };
 }

@@ -113,8 +113,41 @@ export const episodeSchema = z.object({
   /** Path of the file the episode came from, relative to the working directory when possible. */
   source: z.string(),
   chapters: z.array(z.object({ start: z.number().nullable(), title: z.string() })),
+  /** The show (feed) the episode belongs to; absent for episodes read from files. */
+  showId: z.string().optional(),
 });
 export type Episode = z.infer<typeof episodeSchema>;
+
+/** What the library remembers of one feed item, so a refresh fetches only what changed. */
+export const feedItemStateSchema = z.object({
+  /** The item's `<guid>` (else its enclosure URL, else its title): the episode's identity. */
+  guid: z.string(),
+  /** Assigned once, from the title at first sight; a retitled item keeps it. */
+  episodeId: z.string(),
+  /** sha256 of the item as read from the feed; unchanged ⇒ nothing of it is fetched again. */
+  itemHash: z.string(),
+  /** Set when a transcript, chapters or audio fetch failed for a reason that may pass (5xx, timeout): read again next time. */
+  retry: z.boolean().optional(),
+});
+export type FeedItemState = z.infer<typeof feedItemStateSchema>;
+
+/** A show in the library: a feed podcite reads and refreshes. */
+export const showSchema = z.object({
+  /** Stable id derived from the feed URL (see `ingest/feeds/show-id.ts`). */
+  showId: z.string(),
+  title: z.string(),
+  author: z.string().nullable(),
+  image: z.string().nullable(),
+  /** The feed URL as the user gave it. */
+  feedUrl: z.string(),
+  /** Validators of the last feed response, sent back on refresh (conditional GET). */
+  etag: z.string().nullable(),
+  lastModified: z.string().nullable(),
+  /** ISO time of the last successful check of the feed (a 304 counts). */
+  lastRefreshed: z.string(),
+  items: z.array(feedItemStateSchema),
+});
+export type Show = z.infer<typeof showSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Index on disk.
@@ -132,6 +165,8 @@ export const manifestSchema = z.object({
   chunkCount: z.number().int().nonnegative(),
   /** HNSW search breadth used at query time. */
   efSearch: z.number().int().positive(),
+  /** The library of shows (feeds); absent when every episode came from files. */
+  shows: z.array(showSchema).optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

@@ -80,6 +80,46 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('feeds: private URLs refused and transcription off by default', () => {
+    const config = loadConfig({});
+    expect([config.allowPrivateUrls, config.transcription]).toStrictEqual([false, undefined]);
+  });
+
+  test('TRANSCRIBE_BASE_URL turns transcription on; the key falls back to OPENAI_API_KEY', () => {
+    expect(
+      loadConfig({
+        TRANSCRIBE_BASE_URL: 'http://127.0.0.1:9000/v1',
+        OPENAI_API_KEY: 'sk-1',
+        ALLOW_PRIVATE_URLS: 'true',
+      }),
+    ).toMatchObject({
+      allowPrivateUrls: true,
+      transcription: { baseURL: 'http://127.0.0.1:9000/v1', apiKey: 'sk-1', model: 'whisper-1', maxBytes: 26_214_400 },
+    });
+    expect(
+      loadConfig({
+        TRANSCRIBE_BASE_URL: 'https://api.groq.com/openai/v1',
+        TRANSCRIBE_API_KEY: 'gsk',
+        OPENAI_API_KEY: 'sk-1',
+        TRANSCRIBE_MODEL: 'whisper-large-v3',
+        TRANSCRIBE_MAX_BYTES: '1000000',
+      }).transcription,
+    ).toStrictEqual({
+      baseURL: 'https://api.groq.com/openai/v1',
+      apiKey: 'gsk',
+      model: 'whisper-large-v3',
+      maxBytes: 1_000_000,
+    });
+  });
+
+  test.each([
+    [{ ALLOW_PRIVATE_URLS: 'yes' }, 'ALLOW_PRIVATE_URLS must be "true" or "false"'],
+    [{ TRANSCRIBE_BASE_URL: 'localhost:9000' }, 'TRANSCRIBE_BASE_URL must be an http(s) URL'],
+    [{ TRANSCRIBE_MAX_BYTES: '-5' }, 'TRANSCRIBE_MAX_BYTES must be a positive integer'],
+  ])('%o is refused naming the variable', (environment, message) => {
+    expect(() => loadConfig(environment)).toThrow(message);
+  });
+
   test('CORS_ORIGINS is a comma-separated list', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example,' }).corsOrigins).toStrictEqual([
       'https://a.example',

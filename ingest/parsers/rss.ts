@@ -22,6 +22,10 @@ export interface RssItem {
   date: string | null;
   /** `<enclosure url>`: the media file. */
   url: string | null;
+  /** `<enclosure type>`, e.g. `audio/mpeg`; null when not given. */
+  mediaType: string | null;
+  /** `<enclosure length>` in bytes; null when missing or not a positive number. */
+  mediaBytes: number | null;
   /** `<itunes:duration>` in seconds. */
   durationSeconds: number | null;
   /** Description (or `content:encoded`, `itunes:summary`) as plain text. */
@@ -33,7 +37,31 @@ export interface RssItem {
   chapters: RssFileReference | null;
 }
 
+/** The show a feed describes (its `<channel>`). */
+export interface RssShow {
+  title: string | null;
+  /** `<itunes:author>`, else `<author>` or `<managingEditor>`. */
+  author: string | null;
+  /** `<itunes:image href>`, else `<image><url>`. */
+  image: string | null;
+}
+
 const ALWAYS_ARRAYS = new Set(['item', 'podcast:transcript', 'podcast:person', 'enclosure']);
+
+/**
+ * Limits for XML from strangers (a feed URL): entity definitions and expansions are capped, so a
+ * "billion laughs" document fails fast instead of growing without bound, and nesting deeper than any
+ * feed needs is an error. fast-xml-parser's own default leaves the total expansion count unbounded.
+ */
+const ENTITY_LIMITS = {
+  enabled: true,
+  maxEntityCount: 100,
+  maxEntitySize: 1_000,
+  maxExpansionDepth: 5,
+  maxTotalExpansions: 10_000,
+  maxExpandedLength: 1_000_000,
+};
+const MAX_NESTED_TAGS = 64;
 
 /**
  * Reads the items of an RSS 2.0 podcast feed with the iTunes and Podcasting 2.0 namespaces. Pure:
@@ -41,6 +69,14 @@ const ALWAYS_ARRAYS = new Set(['item', 'podcast:transcript', 'podcast:person', '
  * @throws PodciteError `parse:rss` when the XML is malformed or holds no `<rss><channel>`.
  */
 export function parseRssFeed(text: string, options: ParseOptions): RssItem[] {
+  return parseRssChannel(text, options).items;
+}
+
+/**
+ * `parseRssFeed` plus the show: its title, author and image.
+ * @throws PodciteError `parse:rss` as `parseRssFeed`, and for XML past the entity or nesting limits.
+ */
+export function parseRssChannel(text: string, options: ParseOptions): { show: RssShow; items: RssItem[] } {
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '',
@@ -48,8 +84,9 @@ export function parseRssFeed(text: string, options: ParseOptions): RssItem[] {
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
-    processEntities: true,
+    processEntities: ENTITY_LIMITS,
     htmlEntities: true,
+    maxNestedTags: MAX_NESTED_TAGS,
     isArray: (name) => ALWAYS_ARRAYS.has(name),
   });
   let document: unknown;
@@ -65,7 +102,12 @@ export function parseRssFeed(text: string, options: ParseOptions): RssItem[] {
   if (!isRecord(channel))
     throw new PodciteError('parse:rss', `${options.fileName}: not an RSS feed (no <rss><channel>)`);
   const channelPeople = people(channel);
-  return asArray(channel.item).map((item) => readItem(item, channelPeople));
+  const show: RssShow = {
+    title: textOf(channel.title) || null,
+    author: textOf(channel['itunes:author']) || textOf(channel.author) || textOf(channel.managingEditor) || null,
+    image: attribute(channel['itunes:image'], 'href') ?? (textOf(child(channel.image, 'url')) || null),
+  };
+  return { show, items: asArray(channel.item).map((item) => readItem(item, channelPeople)) };
 }
 
 function readItem(item: unknown, channelPeople: string[]): RssItem {
@@ -78,6 +120,8 @@ function readItem(item: unknown, channelPeople: string[]): RssItem {
     guid: textOf(child(item, 'guid')) || null,
     date: normaliseDate(textOf(child(item, 'pubDate'))),
     url: attribute(enclosure, 'url'),
+    mediaType: attribute(enclosure, 'type'),
+    mediaBytes: positiveNumber(attribute(enclosure, 'length')),
     durationSeconds: parseDuration(textOf(child(item, 'itunes:duration'))),
     showNotes: htmlToText(notesSource || textOf(child(item, 'itunes:summary'))) || null,
     people: ownPeople.length > 0 ? ownPeople : channelPeople,
@@ -152,6 +196,11 @@ function textOf(node: unknown): string {
 function attribute(node: unknown, name: string): string | null {
   const value = child(child(node, '@'), name);
   return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+function positiveNumber(text: string | null): number | null {
+  const value = Number(text);
+  return text && Number.isFinite(value) && value > 0 ? value : null;
 }
 
 function errorMessage(error: unknown): string {

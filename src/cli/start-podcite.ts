@@ -1,15 +1,21 @@
+import { feedSettingsFromConfig } from '../../ingest/feeds/feed-settings.js';
+import { ingestPaths } from '../../ingest/ingest-paths.js';
 import { createAnswerer } from '../answer/create-answerer.js';
 import { loadPrompts } from '../answer/load-prompts.js';
 import { prepareAnswerTables } from '../answer/prepare-answer-tables.js';
 import type { Config } from '../config.js';
 import type { Answerer } from '../domain.js';
+import type { Serving } from '../http/app-dependencies.js';
 import { createEmbeddings, embeddingWorkerCount } from '../embeddings/create-embeddings.js';
+import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
 import { cachedRetriever } from '../retrieval/cached-retriever.js';
 import { createRetriever } from '../retrieval/create-retriever.js';
+import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
 import { ensureIndex } from '../store/ensure-index.js';
+import { type LiveIndex, watchIndex } from '../store/live-index.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import type { Logger } from '../log/create-logger.js';
 import { createMetrics, timedAnswerer, timedRetriever } from '../metrics/create-metrics.js';
@@ -23,6 +29,10 @@ export interface RunningPodcite {
   index: LoadedIndex;
   answerer: Answerer;
   embedderId: string;
+  /** The index being served now (it changes when an ingest writes a new one). */
+  live: LiveIndex<Serving>;
+  /** Feed ingests started with POST /api/shows. */
+  showIngests: ShowIngestQueue;
   /**
    * Graceful stop: refuses new requests, lets answers and streams in flight finish (up to
    * REQUEST_TIMEOUT_MS plus a margin), closes the server, then releases the embedder.
@@ -40,28 +50,78 @@ export interface RunningPodcite {
  */
 export async function startPodcite(
   config: Config,
-  options: { log?: ((message: string) => void) | undefined; logger?: Logger | undefined } = {},
+  options: {
+    log?: ((message: string) => void) | undefined;
+    logger?: Logger | undefined;
+    /** The embedder to use instead of the configured one (tests: a deterministic fake). */
+    embeddings?: PodciteEmbeddings | undefined;
+    /** Milliseconds between checks for a new index on disk; default 1 000. */
+    pollMs?: number | undefined;
+  } = {},
 ): Promise<RunningPodcite> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   // With EMBEDDINGS=use-lite, questions are embedded in worker threads, batched when they arrive together:
   // the event loop stays free for HTTP and BM25. The default static embedder ignores `workers`: a question
   // costs it ~0.3 ms, less than a message to a worker.
-  const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount() });
+  const embeddings = options.embeddings ?? createEmbeddings(config, { workers: embeddingWorkerCount() });
   let running: RunningServer;
   let index: LoadedIndex;
   let answerer: Answerer;
+  let live: LiveIndex<Serving>;
+  let showIngests: ShowIngestQueue;
   // /readyz answers 503 until the answer tables are built (the index is loaded before we listen).
   let tablesReady = false;
   try {
     index = await ensureIndex({ config, embeddings, log });
-    const served = index;
+    const prompts = loadPrompts();
     const metrics = createMetrics({
-      index: () => ({ chunkCount: served.manifest.chunkCount, episodeCount: served.manifest.episodes.length }),
+      // The index being served now: a live reload swaps it.
+      index: () => {
+        const served = live.current().index;
+        return { chunkCount: served.manifest.chunkCount, episodeCount: served.manifest.episodes.length };
+      },
       embeddingQueueDepth: () => embeddings.pendingQueries,
     });
-    // Repeated searches (starter questions, popular ones) are answered from memory.
-    const retriever = timedRetriever(cachedRetriever(createRetriever({ index, embeddings })), metrics);
-    answerer = timedAnswerer(createAnswerer({ config, retriever, index, prompts: loadPrompts() }), metrics);
+    const serve = (loaded: LoadedIndex): Serving => {
+      // Repeated searches (starter questions, popular ones) are answered from memory.
+      const retriever = timedRetriever(cachedRetriever(createRetriever({ index: loaded, embeddings })), metrics);
+      const loadedAnswerer = createAnswerer({ config, retriever, index: loaded, prompts });
+      return { index: loaded, retriever, answerer: timedAnswerer(loadedAnswerer, metrics) };
+    };
+    const initial = serve(index);
+    answerer = initial.answerer;
+    // A finished `npm run ingest` (or POST /api/shows) is served within a second, without a restart;
+    // the new index's tables are built before it takes over, so the switch costs no request anything.
+    live = watchIndex({
+      dir: config.indexDir,
+      initial,
+      embeddings,
+      log,
+      pollMs: options.pollMs,
+      build: async (loaded) => {
+        const next = serve(loaded);
+        await prepareAnswerTables(loaded);
+        return next;
+      },
+    });
+    const current = live;
+    showIngests = new ShowIngestQueue({
+      allowPrivate: config.allowPrivateUrls,
+      log,
+      knownShowId: (feedUrl) =>
+        current.current().index.manifest.shows?.find((show) => show.feedUrl === feedUrl)?.showId,
+      ingest: (feedUrl, onProgress) =>
+        ingestPaths({
+          paths: [feedUrl],
+          indexDir: config.indexDir,
+          embeddings,
+          onProgress,
+          feeds: feedSettingsFromConfig(config),
+        }),
+      afterIngest: async () => {
+        await current.check();
+      },
+    });
     // Load the embedding model in the background while the server starts listening, so neither
     // /api/health nor (mostly) the first question waits for it; a failure shows on the first query too.
     embeddings.warmUp().catch((error: unknown) => {
@@ -71,9 +131,9 @@ export async function startPodcite(
     const readiness = { pending: () => (tablesReady ? [] : ['answer tables']) };
     const app = createApp({
       config,
-      index,
-      retriever,
-      answerer,
+      ...initial,
+      current: () => current.current(),
+      showIngests,
       embedderId: embeddings.id,
       tracker,
       log,
@@ -107,8 +167,11 @@ export async function startPodcite(
     index,
     answerer,
     embedderId: embeddings.id,
+    live,
+    showIngests,
     close() {
       closing ??= (async () => {
+        live.close();
         await running.close({ graceMs: config.requestTimeoutMs + SHUTDOWN_MARGIN_MS });
         await embeddings.close();
       })();

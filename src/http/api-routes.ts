@@ -1,7 +1,7 @@
 import { type Request, Router } from 'express';
 import type { ChatRequest } from '../domain.js';
 import { PodciteError } from '../errors.js';
-import type { AppDependencies } from './app-dependencies.js';
+import { type AppDependencies, servingNow } from './app-dependencies.js';
 import { collectAnswer } from './collect-answer.js';
 import { episodeFilter } from '../store/episode-filter.js';
 import { type ErrorReporting, errorBody, reportError } from './error-middleware.js';
@@ -9,6 +9,7 @@ import { chatRequestSchema, parseBody, searchRequestSchema } from './request-sch
 import { abortable, createRequestSignal, raceSignal } from './request-signal.js';
 import { requestLogger } from './request-log.js';
 import { openSseStream } from './sse.js';
+import { createShowRouter } from './show-routes.js';
 import { toSearchResult } from './to-search-result.js';
 
 export interface ApiRouterOptions extends ErrorReporting {
@@ -22,10 +23,11 @@ function acceptsEventStream(request: Request): boolean {
 
 /** The podcite JSON/SSE API mounted at `/api` (see docs/API.md). */
 export function createApiRouter(dependencies: AppDependencies, options: ApiRouterOptions): Router {
-  const { index, retriever, answerer, config } = dependencies;
+  const { config } = dependencies;
   const router = Router();
 
   router.get('/health', (_request, response) => {
+    const { index, answerer } = servingNow(dependencies);
     response.json({
       status: 'ok',
       episodes: index.manifest.episodes.length,
@@ -36,6 +38,7 @@ export function createApiRouter(dependencies: AppDependencies, options: ApiRoute
   });
 
   router.get('/episodes', (_request, response) => {
+    const { index } = servingNow(dependencies);
     response.json({
       episodes: index.manifest.episodes.map((episode) => ({
         episodeId: episode.episodeId,
@@ -45,6 +48,7 @@ export function createApiRouter(dependencies: AppDependencies, options: ApiRoute
         chunks: episode.chunks,
         timestamps: episode.timestamps,
         url: episode.url,
+        showId: episode.showId ?? null,
         // Beyond the contract's fields: the page offers chapter-based starter questions.
         chapters: episode.chapters,
       })),
@@ -52,6 +56,7 @@ export function createApiRouter(dependencies: AppDependencies, options: ApiRoute
   });
 
   router.post('/search', async (request, response) => {
+    const { index, retriever } = servingNow(dependencies);
     const body = parseBody({ schema: searchRequestSchema, body: request.body, name: 'search' });
     const episodeIds = episodeFilter(index, body.episodeIds);
     const requestSignal = createRequestSignal(response, { timeoutMs: config.requestTimeoutMs });
@@ -64,6 +69,7 @@ export function createApiRouter(dependencies: AppDependencies, options: ApiRoute
   });
 
   router.post('/chat', async (request, response) => {
+    const { index, answerer } = servingNow(dependencies);
     const body = parseBody({ schema: chatRequestSchema, body: request.body, name: 'chat' });
     const chatRequest: ChatRequest = {
       message: body.message,
@@ -108,6 +114,8 @@ export function createApiRouter(dependencies: AppDependencies, options: ApiRoute
       stream.close();
     }
   });
+
+  router.use(createShowRouter(dependencies));
 
   return router;
 }

@@ -5,6 +5,14 @@ import type { PodciteMetrics } from '../metrics/create-metrics.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import type { InFlightTracker } from './in-flight-tracker.js';
 import type { Readiness } from './operations-routes.js';
+import type { ShowIngests } from './show-ingests.js';
+
+/** The index and what answers from it: swapped as one when a live server loads a new index. */
+export interface Serving {
+  index: LoadedIndex;
+  retriever: Retriever;
+  answerer: Answerer;
+}
 
 /** Everything the HTTP layer needs, built by `src/cli/serve.ts` (or by tests, with fakes). */
 export interface AppDependencies {
@@ -13,6 +21,13 @@ export interface AppDependencies {
   index: LoadedIndex;
   retriever: Retriever;
   answerer: Answerer;
+  /**
+   * The serving set for a request that starts now; a request reads it once, so it finishes on the
+   * index it started with while a newer one is swapped in. Default: `index`, `retriever`, `answerer`.
+   */
+  current?: (() => Serving) | undefined;
+  /** Background feed ingests behind `POST /api/shows`; without it that route answers 503. */
+  showIngests?: ShowIngests | undefined;
   /** Embedder identity reported by /api/health, e.g. `local:use-lite`. */
   embedderId: string;
   /** Folder holding `index.html` and `dist/`; default: the repository's `web/`. */
@@ -29,4 +44,9 @@ export interface AppDependencies {
   readiness?: Readiness | undefined;
   /** Milliseconds between SSE heartbeat comments; default 15 000. */
   heartbeatMs?: number | undefined;
+}
+
+/** What a request that starts now is served from. */
+export function servingNow(dependencies: AppDependencies): Serving {
+  return dependencies.current?.() ?? dependencies;
 }

@@ -4,7 +4,7 @@ import { PodciteError } from '../errors.js';
 import { loggerForLines } from '../log/create-logger.js';
 import { createMetrics } from '../metrics/create-metrics.js';
 import { createApiRouter } from './api-routes.js';
-import type { AppDependencies } from './app-dependencies.js';
+import { type AppDependencies, servingNow } from './app-dependencies.js';
 import { bearerAuth } from './auth.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
@@ -14,7 +14,7 @@ import { ALWAYS_READY, createOperationsRouter } from './operations-routes.js';
 import { rateLimit } from './rate-limit.js';
 import { recordMount, requestLog } from './request-log.js';
 import { REQUEST_LIMITS } from './request-schemas.js';
-import { securityHeaders } from './security-headers.js';
+import { mediaOriginsOf, securityHeaders } from './security-headers.js';
 import { DEFAULT_HEARTBEAT_MS } from './sse.js';
 
 export type { AppDependencies } from './app-dependencies.js';
@@ -52,7 +52,7 @@ export function createApp(dependencies: AppDependencies): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ?? false);
   app.use(requestLog({ logger, metrics }));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ mediaOrigins: () => mediaOriginsOf(servingNow(dependencies).index.manifest.episodes) }));
   app.use(
     createOperationsRouter({ apiToken: config.apiToken, metrics, readiness: dependencies.readiness ?? ALWAYS_READY }),
   );

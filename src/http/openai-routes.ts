@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { ChatAnswer, ChatMessage, ChatRequest, TokenUsage } from '../domain.js';
 import { PodciteError } from '../errors.js';
-import type { AppDependencies } from './app-dependencies.js';
+import { type AppDependencies, servingNow } from './app-dependencies.js';
 import { collectEndEvent } from './collect-answer.js';
 import { episodeFilter } from '../store/episode-filter.js';
 import { type ErrorReporting, errorBody, reportError } from './error-middleware.js';
@@ -121,7 +121,7 @@ function podciteFields(answer: ChatAnswer) {
  * (the one with `finish_reason`) carries the `citations`.
  */
 export function createOpenAIRouter(dependencies: AppDependencies, options: OpenAIRouterOptions): Router {
-  const { answerer, index, config } = dependencies;
+  const { config } = dependencies;
   const router = Router();
   const startedAt = Math.floor(Date.now() / 1000);
 
@@ -138,6 +138,7 @@ export function createOpenAIRouter(dependencies: AppDependencies, options: OpenA
   });
 
   router.post('/chat/completions', async (request, response) => {
+    const { answerer, index } = servingNow(dependencies);
     const body = parseBody({ schema: openAIChatRequestSchema, body: request.body, name: 'chat_completions' });
     if (body.model !== undefined && body.model !== OPENAI_MODEL_ID) throw unknownModel(body.model);
     const chatRequest = toChatRequest(body.messages, episodeFilter(index, body.episodeIds));

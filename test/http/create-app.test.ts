@@ -44,6 +44,7 @@ describe('read endpoints and JSON chat', () => {
           chunks: 2,
           timestamps: 'exact',
           url: null,
+          showId: null,
           chapters: [],
         },
         {
@@ -54,6 +55,7 @@ describe('read endpoints and JSON chat', () => {
           chunks: 1,
           timestamps: 'exact',
           url: null,
+          showId: null,
           chapters: [],
         },
       ],

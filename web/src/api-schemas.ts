@@ -48,8 +48,35 @@ export const episodeSummarySchema = z.object({
   timestamps: z.string(),
   url: z.nullable(z.string()),
   chapters: z.optional(z.array(z.object({ start: z.nullable(z.number()), title: z.string() }))),
+  /** The show the episode belongs to (null or absent for episodes read from files). */
+  showId: z.optional(z.nullable(z.string())),
 });
 export type EpisodeSummary = z.infer<typeof episodeSummarySchema>;
+
+/** One row of `GET /api/shows`. */
+export const showSummarySchema = z.object({
+  showId: z.string(),
+  title: z.string(),
+  feedUrl: z.string(),
+  episodes: z.number(),
+  lastRefreshed: z.string(),
+});
+export type ShowSummary = z.infer<typeof showSummarySchema>;
+export const showsResponseSchema = z.object({ shows: z.array(showSummarySchema) });
+
+/** `POST /api/shows` and the `ingest` of `GET /api/shows/:showId`. */
+export const showIngestSchema = z.object({
+  showId: z.string(),
+  feedUrl: z.string(),
+  state: z.enum(['queued', 'running', 'done', 'failed']),
+  phase: z.string(),
+  done: z.nullable(z.number()),
+  total: z.nullable(z.number()),
+  message: z.nullable(z.string()),
+  notes: z.array(z.string()),
+});
+export type ShowIngest = z.infer<typeof showIngestSchema>;
+export const showProgressSchema = z.object({ showId: z.string(), ingest: z.nullable(showIngestSchema) });
 
 export const episodesResponseSchema = z.object({ episodes: z.array(episodeSummarySchema) });
 

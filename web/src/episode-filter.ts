@@ -1,14 +1,16 @@
 /**
- * The episode filter: a disclosure with a search box and one checkbox per episode. Nothing
- * checked means every episode. The selection is remembered so a reload keeps the scope.
+ * The episode filter: a disclosure with a search box, one checkbox per show (all its episodes)
+ * followed by one per episode. Nothing checked means every episode. The selection is remembered
+ * so a reload keeps the scope.
  */
-import type { EpisodeSummary } from './api-schemas.js';
+import type { EpisodeSummary, ShowSummary } from './api-schemas.js';
 import { element, requiredElement } from './dom.js';
 
 const FILTER_KEY = 'podcite.episodeFilter.v1';
 
 export interface EpisodeFilter {
-  setEpisodes(episodes: readonly EpisodeSummary[]): void;
+  /** Episodes grouped under their shows (in `shows` order); episodes of no show come last. */
+  setEpisodes(episodes: readonly EpisodeSummary[], shows?: readonly Pick<ShowSummary, 'showId' | 'title'>[]): void;
   /** Checked episode ids in catalogue order; empty means all episodes. */
   selectedIds(): string[];
   /** A short human description of the scope, e.g. `2 episodes` or the one title. */
@@ -55,37 +57,90 @@ export function createEpisodeFilter(options: { storage: Storage; onChange: () =>
   };
 
   const filter: EpisodeFilter = {
-    setEpisodes(next) {
+    setEpisodes(next, shows = []) {
       episodes = next;
       titles.clear();
       for (const episode of next) titles.set(episode.episodeId, episode.title);
       // Forget remembered ids of episodes that are no longer in the index.
       selected = new Set([...selected].filter((id) => titles.has(id)));
-      list.replaceChildren(
-        ...next.map((episode) => {
-          const checkbox = element('input', {
-            attributes: { type: 'checkbox', value: episode.episodeId, id: `episode-option-${episode.episodeId}` },
-          });
-          checkbox.checked = selected.has(episode.episodeId);
-          checkbox.addEventListener('change', () => {
+      const showCheckboxes: (() => void)[] = [];
+      const refreshShows = () => {
+        for (const refresh of showCheckboxes) refresh();
+      };
+      const episodeItem = (episode: EpisodeSummary, showTitle: string) => {
+        const checkbox = element('input', {
+          attributes: { type: 'checkbox', value: episode.episodeId, id: `episode-option-${episode.episodeId}` },
+        });
+        checkbox.checked = selected.has(episode.episodeId);
+        checkbox.addEventListener('change', () => {
+          if (checkbox.checked) selected.add(episode.episodeId);
+          else selected.delete(episode.episodeId);
+          save();
+          refreshShows();
+          updateSummary();
+          options.onChange();
+        });
+        const label = element('label', {
+          attributes: { for: checkbox.id },
+          children: [
+            element('span', { className: 'episode-title', text: episode.title }),
+            episode.date ? element('span', { className: 'episode-date muted', text: episode.date }) : null,
+          ],
+        });
+        const item = element('li', {
+          className: showTitle ? 'episode-option in-show' : 'episode-option',
+          children: [checkbox, label],
+        });
+        item.dataset.search = `${episode.title} ${episode.date ?? ''} ${showTitle}`.toLowerCase();
+        return item;
+      };
+      const items: HTMLLIElement[] = [];
+      const grouped = new Set<string>();
+      for (const show of shows) {
+        const own = next.filter((episode) => episode.showId === show.showId);
+        if (own.length === 0) continue;
+        for (const episode of own) grouped.add(episode.episodeId);
+        const checkbox = element('input', {
+          attributes: { type: 'checkbox', id: `show-option-${show.showId}`, 'data-show-id': show.showId },
+        });
+        const refresh = () => {
+          const chosen = own.filter((episode) => selected.has(episode.episodeId)).length;
+          checkbox.checked = chosen === own.length;
+          checkbox.indeterminate = chosen > 0 && chosen < own.length;
+        };
+        showCheckboxes.push(refresh);
+        checkbox.addEventListener('change', () => {
+          for (const episode of own) {
             if (checkbox.checked) selected.add(episode.episodeId);
             else selected.delete(episode.episodeId);
-            save();
-            updateSummary();
-            options.onChange();
-          });
-          const label = element('label', {
-            attributes: { for: checkbox.id },
-            children: [
-              element('span', { className: 'episode-title', text: episode.title }),
-              episode.date ? element('span', { className: 'episode-date muted', text: episode.date }) : null,
-            ],
-          });
-          const item = element('li', { className: 'episode-option', children: [checkbox, label] });
-          item.dataset.search = `${episode.title} ${episode.date ?? ''}`.toLowerCase();
-          return item;
-        }),
+          }
+          for (const input of list.querySelectorAll('input[type=checkbox][value]')) {
+            if (input instanceof HTMLInputElement) input.checked = selected.has(input.value);
+          }
+          save();
+          refreshShows();
+          updateSummary();
+          options.onChange();
+        });
+        const label = element('label', {
+          attributes: { for: checkbox.id },
+          children: [
+            element('span', { className: 'show-title', text: show.title }),
+            element('span', {
+              className: 'episode-date muted',
+              text: own.length === 1 ? '1 episode' : `${own.length} episodes`,
+            }),
+          ],
+        });
+        const item = element('li', { className: 'episode-option show-option', children: [checkbox, label] });
+        item.dataset.search = `${show.title} ${own.map((episode) => episode.title).join(' ')}`.toLowerCase();
+        items.push(item, ...own.map((episode) => episodeItem(episode, show.title)));
+      }
+      items.push(
+        ...next.filter((episode) => !grouped.has(episode.episodeId)).map((episode) => episodeItem(episode, '')),
       );
+      list.replaceChildren(...items);
+      refreshShows();
       applySearch();
       updateSummary();
     },
@@ -102,7 +157,10 @@ export function createEpisodeFilter(options: { storage: Storage; onChange: () =>
   clear.addEventListener('click', () => {
     selected.clear();
     for (const checkbox of list.querySelectorAll('input[type=checkbox]')) {
-      if (checkbox instanceof HTMLInputElement) checkbox.checked = false;
+      if (checkbox instanceof HTMLInputElement) {
+        checkbox.checked = false;
+        checkbox.indeterminate = false;
+      }
     }
     save();
     updateSummary();

@@ -12,7 +12,9 @@ import {
   type Health,
   healthSchema,
   searchResponseSchema,
+  showsResponseSchema,
 } from './api-schemas.js';
+import { setupAddPodcast } from './add-podcast.js';
 import { createCitationTooltip } from './citation-tooltip.js';
 import { copyText } from './copy-text.js';
 import { element, requiredElement } from './dom.js';
@@ -303,14 +305,16 @@ function start(): void {
     loadState = { kind: 'loading' };
     renderStatus();
     try {
-      const [health, catalogue] = await Promise.all([
+      const [health, catalogue, library] = await Promise.all([
         api.getJson('/api/health', healthSchema),
         api.getJson('/api/episodes', episodesResponseSchema),
+        // A server without the library of shows still serves the page.
+        api.getJson('/api/shows', showsResponseSchema).catch(() => ({ shows: [] })),
       ]);
       episodes = catalogue.episodes;
       episodeById.clear();
       for (const episode of episodes) episodeById.set(episode.episodeId, episode);
-      filter.setEpisodes(episodes);
+      filter.setEpisodes(episodes, library.shows);
       loadState = { kind: 'ready', health };
     } catch (error) {
       loadState = {
@@ -353,6 +357,7 @@ function start(): void {
 
   renderThread();
   updateScopeHint();
+  setupAddPodcast({ api, announce, onAdded: () => loadCatalogue() });
   void loadCatalogue();
   if (turns.length > 0) conversation.scrollTop = conversation.scrollHeight;
 }

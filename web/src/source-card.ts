@@ -70,6 +70,20 @@ export function renderSourceCard(options: SourceCardOptions): HTMLLIElement {
     actions.append(copy);
   }
 
+  // The episode plays right here from the cited second: the URL's `#t=` media fragment (W3C Media
+  // Fragments) makes the player start there. preload=none: nothing is fetched until Play.
+  const player = citation.url
+    ? element('audio', {
+        className: 'source-audio',
+        attributes: {
+          controls: '',
+          preload: 'none',
+          src: citation.url,
+          'aria-label': `Audio: ${citation.episodeTitle} from ${timeLabel(citation)}`,
+        },
+      })
+    : null;
+
   const card = element('li', {
     className: 'source-card',
     attributes: { id: options.id, tabindex: '-1' },
@@ -84,6 +98,7 @@ export function renderSourceCard(options: SourceCardOptions): HTMLLIElement {
       options.episodeDate ? element('p', { className: 'source-date muted', text: options.episodeDate }) : null,
       meta,
       quote,
+      player,
       actions,
     ],
   });

@@ -1,0 +1,125 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
+import { MANIFEST_FILE } from './index-directory.js';
+import { loadIndex } from './load-index.js';
+import type { LoadedIndex } from './loaded-index.js';
+
+/** Anything served from one loaded index (the HTTP layer's `Serving`: index, retriever, answerer). */
+export interface ServedIndex {
+  index: LoadedIndex;
+}
+
+export interface LiveIndex<T extends ServedIndex> {
+  /** What a request starting now is served from. */
+  current(): T;
+  /** Checks the index folder now (the poll does this every `pollMs`); resolves true when a new index was swapped in. */
+  check(): Promise<boolean>;
+  /** Resolves after the next successful swap (tests and the background ingest wait on it). */
+  nextSwap(): Promise<T>;
+  close(): void;
+}
+
+/**
+ * Keeps a running server on the newest index an ingest wrote, without a restart. Polls
+ * `manifest.json` (an ingest swaps the whole folder, so watching inodes would miss it; a stat a
+ * second costs nothing); when it changed, loads the new index completely and runs `build` (retriever,
+ * answerer, their tables) while requests keep being served from the old one, then swaps in one
+ * assignment. A request reads `current()` once when it starts, so it finishes on the index it began
+ * with. A change that touches only the library (a refresh that found nothing new keeps `createdAt`)
+ * updates the manifest in place. A load that fails (an ingest mid-swap) keeps the old index and is
+ * retried at the next poll.
+ */
+export function watchIndex<T extends ServedIndex>(options: {
+  dir: string;
+  initial: T;
+  embeddings: PodciteEmbeddings;
+  build: (index: LoadedIndex) => Promise<T>;
+  /** Milliseconds between checks; default 1 000. */
+  pollMs?: number | undefined;
+  log?: ((message: string) => void) | undefined;
+}): LiveIndex<T> {
+  const manifestPath = path.join(options.dir, MANIFEST_FILE);
+  let state = options.initial;
+  let seen: string | undefined;
+  let waiters: ((value: T) => void)[] = [];
+  const log = options.log ?? (() => undefined);
+
+  const fingerprint = async (): Promise<string | undefined> => {
+    try {
+      const info = await stat(manifestPath);
+      return `${info.ino}:${info.mtimeMs}:${info.size}`;
+    } catch {
+      return undefined;
+    }
+  };
+  // The folder as the initial index was read; a change from here on is news.
+  const ready = fingerprint().then((value) => {
+    seen = value;
+  });
+
+  const swap = (next: T) => {
+    state = next;
+    const woken = waiters;
+    waiters = [];
+    for (const wake of woken) wake(next);
+  };
+
+  const checkOnce = async (): Promise<boolean> => {
+    await ready;
+    const before = await fingerprint();
+    if (before === undefined || before === seen) return false;
+    let index: LoadedIndex;
+    try {
+      index = await loadIndex({ dir: options.dir, embeddings: options.embeddings });
+    } catch (error) {
+      log(`podcite: a new index could not be loaded yet (${error instanceof Error ? error.message : String(error)})`);
+      return false;
+    }
+    // Replaced again while it was read: the files may not belong together; the next poll reads it whole.
+    if ((await fingerprint()) !== before) return false;
+    seen = before;
+    const old = state.index.manifest;
+    if (old.createdAt === index.manifest.createdAt && old.chunkCount === index.manifest.chunkCount) {
+      state.index.manifest = index.manifest;
+      swap(state);
+      return true;
+    }
+    const next = await options.build(index);
+    swap(next);
+    log(
+      `podcite: serving the new index: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks.`,
+    );
+    return true;
+  };
+
+  // Checks run one after another; a caller (an ingest that just finished) always gets a check that
+  // starts after its call, so it cannot be answered by one that looked before the ingest wrote.
+  let chain: Promise<unknown> = Promise.resolve();
+  const check = (): Promise<boolean> => {
+    const result = chain.then(checkOnce);
+    chain = result.catch(() => undefined);
+    return result;
+  };
+
+  let polling = false;
+  const timer = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    check()
+      .catch((error: unknown) => {
+        log(`podcite: checking for a new index failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        polling = false;
+      });
+  }, options.pollMs ?? 1_000);
+  timer.unref();
+
+  return {
+    current: () => state,
+    check,
+    nextSwap: () => new Promise((resolve) => waiters.push(resolve)),
+    close: () => clearInterval(timer),
+  };
+}
