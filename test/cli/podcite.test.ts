@@ -27,7 +27,10 @@ describe('the podcite command', () => {
     [[], 'Usage: podcite <command>'],
     [['--help'], 'Usage: podcite <command>'],
     [['serve', '--help'], 'Usage: podcite serve'],
-    [['ingest', '--help'], 'Usage: npm run ingest -- [PATH ...] [--rebuild]\n   or: podcite ingest'],
+    [
+      ['ingest', '--help'],
+      'Usage: npm run ingest -- [PATH | FEED_URL ...] [--refresh] [--remove SHOW_ID] [--rebuild]\n   or: podcite ingest',
+    ],
     [['ask', '--help'], 'Usage: npm run ask -- "QUESTION"'],
     [['eval', '-h'], 'Usage: npm run eval -- [QA.jsonl]'],
     [['bench', '--help'], 'usage: npm run bench -- [ingest|query|load|scale|timestamps ...]'],
