@@ -4,7 +4,12 @@
  * (`response-schemas.ts`), through zod's own JSON Schema output (draft 2020-12, OpenAPI 3.1's dialect).
  */
 import { z } from 'zod';
-import { chatRequestSchema, openAIChatRequestSchema, searchRequestSchema } from './request-schemas.js';
+import {
+  addShowRequestSchema,
+  chatRequestSchema,
+  openAIChatRequestSchema,
+  searchRequestSchema,
+} from './request-schemas.js';
 import {
   chatAnswerResponseSchema,
   citationResponseSchema,
@@ -19,6 +24,9 @@ import {
   openAIModelSchema,
   readinessResponseSchema,
   searchResponseSchema,
+  showIngestStatusSchema,
+  showResponseSchema,
+  showsResponseSchema,
   sourcesEventSchema,
   textDeltaEventSchema,
 } from './response-schemas.js';
@@ -35,8 +43,12 @@ const COMPONENTS: Record<string, { schema: z.ZodType; io: 'input' | 'output' }> 
   SearchRequest: { schema: searchRequestSchema, io: 'input' },
   ChatRequest: { schema: chatRequestSchema, io: 'input' },
   OpenAIChatRequest: { schema: openAIChatRequestSchema, io: 'input' },
+  AddShowRequest: { schema: addShowRequestSchema, io: 'input' },
   Health: { schema: healthResponseSchema, io: 'output' },
   Episodes: { schema: episodesResponseSchema, io: 'output' },
+  Shows: { schema: showsResponseSchema, io: 'output' },
+  Show: { schema: showResponseSchema, io: 'output' },
+  ShowIngestStatus: { schema: showIngestStatusSchema, io: 'output' },
   SearchResponse: { schema: searchResponseSchema, io: 'output' },
   ChatAnswer: { schema: chatAnswerResponseSchema, io: 'output' },
   Citation: { schema: citationResponseSchema, io: 'output' },
@@ -57,8 +69,11 @@ export type ComponentName = keyof typeof COMPONENTS;
 const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: ComponentName) => ({ 'application/json': { schema: ref(name) } });
 
-/** The error statuses a route can answer, in podcite's shape or (under `/v1`) OpenAI's. */
-function errors(statuses: number[], shape: ComponentName = 'Error') {
+/**
+ * The error statuses a route can answer, in podcite's shape or (under `/v1`) OpenAI's; `says`
+ * replaces the generic description of a status where the route means something particular by it.
+ */
+function errors(statuses: number[], shape: ComponentName = 'Error', says: Record<number, string> = {}) {
   const descriptions: Record<number, string> = {
     400: 'Invalid request: the message lists every problem as `field: reason`.',
     401: 'API_TOKEN is set and the request has no valid `Authorization: Bearer` token.',
@@ -70,7 +85,10 @@ function errors(statuses: number[], shape: ComponentName = 'Error') {
     504: 'The request ran past REQUEST_TIMEOUT_MS.',
   };
   return Object.fromEntries(
-    statuses.map((status) => [String(status), { description: descriptions[status] ?? 'Error.', content: json(shape) }]),
+    statuses.map((status) => [
+      String(status),
+      { description: says[status] ?? descriptions[status] ?? 'Error.', content: json(shape) },
+    ]),
   );
 }
 
@@ -174,6 +192,49 @@ export function openApiDocument(): JsonSchema {
               content: { ...json('ChatAnswer'), 'text/event-stream': { schema: { type: 'string' } } },
             },
             ...errors([400, 413, 503, 504, ...API_ERRORS]),
+          },
+        },
+      },
+      '/api/shows': {
+        get: {
+          summary: 'The shows (feeds) in the library.',
+          security: TOKEN,
+          responses: {
+            '200': { description: 'In the order they were added.', content: json('Shows') },
+            ...errors(API_ERRORS),
+          },
+        },
+        post: {
+          summary: 'Adds a show by its feed URL; the feed is ingested in the background, one feed at a time.',
+          description:
+            'Answers 202 with the ingest’s status and `Location: /api/shows/{showId}`, where its progress ' +
+            'can be followed. Adding a feed that is already queued or running returns that ingest; adding ' +
+            'one already in the library refreshes it. When the ingest is `done`, the show is being served.',
+          security: TOKEN,
+          requestBody: { required: true, content: json('AddShowRequest') },
+          responses: {
+            '202': {
+              description: 'Queued (or already queued or running).',
+              headers: { Location: { description: 'The show’s status URL.', schema: { type: 'string' } } },
+              content: json('ShowIngestStatus'),
+            },
+            ...errors([400, 413, 503, ...API_ERRORS], 'Error', {
+              400: 'Invalid body, a URL that is not http(s), or a private address without ALLOW_PRIVATE_URLS=true.',
+              503: 'The server does not ingest feeds (`unavailable:shows`), ten feeds are already waiting (`unavailable:shows_busy`), or the feed’s host cannot be resolved (`unavailable:fetch`).',
+            }),
+          },
+        },
+      },
+      '/api/shows/{showId}': {
+        get: {
+          summary: 'One show and the progress of its latest background ingest.',
+          security: TOKEN,
+          parameters: [{ name: 'showId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'OK.', content: json('Show') },
+            ...errors([404, ...API_ERRORS], 'Error', {
+              404: 'No such show in the library and no ingest of it since the server started.',
+            }),
           },
         },
       },

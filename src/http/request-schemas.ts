@@ -87,6 +87,17 @@ export const openAIChatRequestSchema = z.looseObject({
 });
 export type OpenAIChatRequestBody = z.infer<typeof openAIChatRequestSchema>;
 
+/** `POST /api/shows`: the feed to add (checked further, against private addresses, when it is queued). */
+export const addShowRequestSchema = z.strictObject({
+  feedUrl: z
+    .string({ error: 'feedUrl must be a string' })
+    .trim()
+    .min(1, { error: 'feedUrl must not be empty' })
+    .max(2000, { error: 'feedUrl must be at most 2000 characters' })
+    .describe('The RSS/Atom feed URL (http or https).'),
+});
+export type AddShowRequestBody = z.infer<typeof addShowRequestSchema>;
+
 /**
  * Validates a parsed JSON body. Throws `PodciteError('bad_request:<name>')` whose message lists
  * every problem as `field: reason`; a missing body (wrong Content-Type) gets its own hint.

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ChatAnswer, Citation, SearchResult } from '../domain.js';
+import type { ShowIngestStatus } from './show-ingests.js';
 import { timestampQualitySchema } from '../domain.js';
 
 const seconds = z.number().nonnegative().nullable();
@@ -69,10 +70,53 @@ export const episodesResponseSchema = z.object({
       chunks: z.number().int().nonnegative(),
       timestamps: timestampQualitySchema,
       url: z.string().nullable(),
+      showId: z
+        .string()
+        .nullable()
+        .describe('The show (feed) the episode came from; null for an episode ingested from a file.'),
       chapters: z.array(z.object({ start: z.number().nullable(), title: z.string() })),
     }),
   ),
 });
+
+const showSummary = {
+  title: z.string(),
+  feedUrl: z.string(),
+  author: z.string().nullable(),
+  image: z.string().nullable().describe("The show's artwork URL from the feed."),
+  lastRefreshed: z.string().describe('ISO time of the last successful check of the feed (a 304 counts).'),
+  episodes: z.number().int().nonnegative().describe('Episodes of this show in the index.'),
+};
+
+export const showsResponseSchema = z.object({
+  shows: z.array(z.object({ showId: z.string(), ...showSummary })),
+});
+export type ShowsResponse = z.infer<typeof showsResponseSchema>;
+
+export const showIngestStatusSchema = z.object({
+  showId: z.string(),
+  feedUrl: z.string().describe('The feed URL, normalised.'),
+  state: z.enum(['queued', 'running', 'done', 'failed']),
+  phase: z
+    .enum(['waiting', 'reading', 'embedding', 'writing', 'loading', 'finished'])
+    .describe('What a running ingest is doing; `loading` means the new index is being loaded to serve.'),
+  done: z.number().int().nonnegative().nullable().describe('Passages embedded so far (while embedding).'),
+  total: z.number().int().nonnegative().nullable(),
+  message: z.string().nullable().describe('Why it failed, or a one-line summary when done.'),
+  notes: z.array(z.string()).describe('Problems that did not fail the ingest, each naming its URL.'),
+  queuedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+}) satisfies z.ZodType<ShowIngestStatus>;
+
+export const showResponseSchema = z.object({
+  showId: z.string(),
+  show: z.object(showSummary).nullable().describe('Null while the first ingest of the show has not finished.'),
+  ingest: showIngestStatusSchema
+    .nullable()
+    .describe('The latest background ingest since the server started (null when there was none).'),
+});
+export type ShowResponse = z.infer<typeof showResponseSchema>;
 
 export const errorResponseSchema = z.object({
   error: z.object({ code: z.string().describe('e.g. `bad_request:chat`, `unauthorized`.'), message: z.string() }),

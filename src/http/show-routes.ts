@@ -1,16 +1,8 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { PodciteError } from '../errors.js';
 import { type AppDependencies, servingNow } from './app-dependencies.js';
-import { parseBody } from './request-schemas.js';
-
-const addShowSchema = z.strictObject({
-  feedUrl: z
-    .string({ error: 'feedUrl must be a string' })
-    .trim()
-    .min(1, { error: 'feedUrl must not be empty' })
-    .max(2000, { error: 'feedUrl must be at most 2000 characters' }),
-});
+import { addShowRequestSchema, parseBody } from './request-schemas.js';
+import type { ShowResponse, ShowsResponse } from './response-schemas.js';
 
 /**
  * `/api/shows`: the library of shows, adding one by its feed (ingested in the background, one at a
@@ -25,7 +17,7 @@ export function createShowRouter(dependencies: AppDependencies): Router {
     for (const episode of index.manifest.episodes) {
       if (episode.showId) counts.set(episode.showId, (counts.get(episode.showId) ?? 0) + 1);
     }
-    response.json({
+    const body: ShowsResponse = {
       shows: (index.manifest.shows ?? []).map((show) => ({
         showId: show.showId,
         title: show.title,
@@ -35,11 +27,12 @@ export function createShowRouter(dependencies: AppDependencies): Router {
         author: show.author,
         image: show.image,
       })),
-    });
+    };
+    response.json(body);
   });
 
   router.post('/shows', async (request, response) => {
-    const body = parseBody({ schema: addShowSchema, body: request.body, name: 'shows' });
+    const body = parseBody({ schema: addShowRequestSchema, body: request.body, name: 'shows' });
     if (!dependencies.showIngests) {
       throw new PodciteError(
         'unavailable:shows',
@@ -61,7 +54,7 @@ export function createShowRouter(dependencies: AppDependencies): Router {
     if (!show && !ingest) {
       throw new PodciteError('not_found:show', `No show "${showId.slice(0, 200)}" in the library.`);
     }
-    response.json({
+    const body: ShowResponse = {
       showId,
       show: show
         ? {
@@ -74,7 +67,8 @@ export function createShowRouter(dependencies: AppDependencies): Router {
           }
         : null,
       ingest: ingest ?? null,
-    });
+    };
+    response.json(body);
   });
 
   return router;
