@@ -17,7 +17,7 @@ import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
 import { ensureIndex } from '../store/ensure-index.js';
 import { type LiveIndex, watchIndex } from '../store/live-index.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
-import type { Logger } from '../log/create-logger.js';
+import { type Logger, loggerForLines } from '../log/create-logger.js';
 import { createMetrics, timedAnswerer, timedRetriever } from '../metrics/create-metrics.js';
 
 // Beyond REQUEST_TIMEOUT_MS every request has already been ended by its own timer.
@@ -60,6 +60,8 @@ export async function startPodcite(
   } = {},
 ): Promise<RunningPodcite> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  // One structured log for requests, background feed ingests and live reloads alike.
+  const logger = options.logger ?? loggerForLines({ log });
   // With EMBEDDINGS=use-lite, questions are embedded in worker threads, batched when they arrive together:
   // the event loop stays free for HTTP and BM25. The default static embedder ignores `workers`: a question
   // costs it ~0.3 ms, less than a message to a worker.
@@ -96,7 +98,7 @@ export async function startPodcite(
       dir: config.indexDir,
       initial,
       embeddings,
-      log,
+      logger,
       pollMs: options.pollMs,
       build: async (loaded) => {
         const next = serve(loaded);
@@ -107,7 +109,7 @@ export async function startPodcite(
     const current = live;
     showIngests = new ShowIngestQueue({
       allowPrivate: config.allowPrivateUrls,
-      log,
+      logger,
       knownShowId: (feedUrl) =>
         current.current().index.manifest.shows?.find((show) => show.feedUrl === feedUrl)?.showId,
       ingest: (feedUrl, onProgress) =>
@@ -125,7 +127,7 @@ export async function startPodcite(
     // Load the embedding model in the background while the server starts listening, so neither
     // /api/health nor (mostly) the first question waits for it; a failure shows on the first query too.
     embeddings.warmUp().catch((error: unknown) => {
-      log(`podcite: embedding model failed to load: ${error instanceof Error ? error.message : String(error)}`);
+      logger.error({ err: error }, 'the embedding model failed to load');
     });
     const tracker = new InFlightTracker();
     const readiness = { pending: () => (tablesReady ? [] : ['answer tables']) };
@@ -136,8 +138,7 @@ export async function startPodcite(
       showIngests,
       embedderId: embeddings.id,
       tracker,
-      log,
-      logger: options.logger,
+      logger,
       metrics,
       readiness,
     });
@@ -154,7 +155,7 @@ export async function startPodcite(
       tablesReady = true;
     },
     (error: unknown) => {
-      log(`podcite: could not prepare the answer tables: ${error instanceof Error ? error.message : String(error)}`);
+      logger.error({ err: error }, 'could not prepare the answer tables');
     },
   );
   log(

@@ -38,10 +38,11 @@ export function createApp(dependencies: AppDependencies): express.Express {
   const metrics =
     dependencies.metrics ??
     createMetrics({
-      index: () => ({
-        chunkCount: dependencies.index.manifest.chunkCount,
-        episodeCount: dependencies.index.manifest.episodes.length,
-      }),
+      // The index served now, which a live reload may have swapped.
+      index: () => {
+        const { manifest } = servingNow(dependencies).index;
+        return { chunkCount: manifest.chunkCount, episodeCount: manifest.episodes.length };
+      },
     });
   const secrets = [config.apiToken, config.llm?.apiKey].filter((secret): secret is string => secret !== undefined);
   const reporting = { logger, secrets, heartbeatMs: dependencies.heartbeatMs ?? DEFAULT_HEARTBEAT_MS };

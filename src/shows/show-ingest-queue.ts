@@ -2,6 +2,7 @@ import { showIdFromFeedUrl } from '../../ingest/feeds/show-id.js';
 import type { IngestProgress, IngestReport } from '../../ingest/ingest-paths.js';
 import { PodciteError } from '../errors.js';
 import type { ShowIngestStatus, ShowIngests } from '../http/show-ingests.js';
+import type { Logger } from '../log/create-logger.js';
 import { checkUrl } from '../net/fetch-url.js';
 
 /** Ingests waiting behind the running one; more are refused (`unavailable:shows_busy`). */
@@ -16,8 +17,8 @@ export interface ShowIngestQueueOptions {
   knownShowId: (feedUrl: string) => string | undefined;
   /** Awaited after a successful ingest: load the new index so the show is served when the job says done. */
   afterIngest?: (() => Promise<void>) | undefined;
-  /** Server-side log line. */
-  log?: ((message: string) => void) | undefined;
+  /** The server's structured log: each ingest's start, end and failure (with its stack, which clients never see). */
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'> | undefined;
 }
 
 /**
@@ -89,6 +90,8 @@ export class ShowIngestQueue implements ShowIngests {
     status.state = 'running';
     status.phase = 'reading';
     status.startedAt = new Date().toISOString();
+    const about = { showId: status.showId, feedUrl: status.feedUrl };
+    this.options.logger?.info(about, 'feed ingest started');
     try {
       const report = await this.options.ingest(status.feedUrl, (event) => {
         if (event.phase === 'embed') {
@@ -106,18 +109,27 @@ export class ShowIngestQueue implements ShowIngests {
       if (!file || file.status === 'failed') {
         status.state = 'failed';
         status.message = file?.reason ?? 'The feed was not read.';
+        this.options.logger?.warn({ ...about, reason: status.message, notes: status.notes }, 'feed ingest failed');
       } else {
         status.phase = 'loading';
         await this.options.afterIngest?.();
         status.state = 'done';
         status.message = `${plural(file.episodes, 'episode')}, ${plural(file.chunks, 'passage')} (${file.embedded} newly indexed).`;
+        this.options.logger?.info(
+          {
+            ...about,
+            episodes: file.episodes,
+            chunks: file.chunks,
+            embedded: file.embedded,
+            notes: status.notes.length,
+          },
+          'feed ingest done',
+        );
       }
     } catch (error) {
       status.state = 'failed';
       status.message = error instanceof PodciteError ? error.message : 'The ingest failed; see the server log.';
-      this.options.log?.(
-        `podcite: ingest of ${status.feedUrl} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      this.options.logger?.error({ ...about, err: error }, 'feed ingest failed');
     } finally {
       status.phase = 'finished';
       status.finishedAt = new Date().toISOString();

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
+import type { Logger } from '../log/create-logger.js';
 import { MANIFEST_FILE } from './index-directory.js';
 import { loadIndex } from './load-index.js';
 import type { LoadedIndex } from './loaded-index.js';
@@ -37,13 +38,14 @@ export function watchIndex<T extends ServedIndex>(options: {
   build: (index: LoadedIndex) => Promise<T>;
   /** Milliseconds between checks; default 1 000. */
   pollMs?: number | undefined;
-  log?: ((message: string) => void) | undefined;
+  /** The server's structured log: each swap, and loads that failed (retried at the next poll). */
+  logger?: Pick<Logger, 'info' | 'warn'> | undefined;
 }): LiveIndex<T> {
   const manifestPath = path.join(options.dir, MANIFEST_FILE);
   let state = options.initial;
   let seen: string | undefined;
   let waiters: ((value: T) => void)[] = [];
-  const log = options.log ?? (() => undefined);
+  const logger = options.logger;
 
   const fingerprint = async (): Promise<string | undefined> => {
     try {
@@ -73,7 +75,10 @@ export function watchIndex<T extends ServedIndex>(options: {
     try {
       index = await loadIndex({ dir: options.dir, embeddings: options.embeddings });
     } catch (error) {
-      log(`podcite: a new index could not be loaded yet (${error instanceof Error ? error.message : String(error)})`);
+      logger?.warn(
+        { err: error, indexDir: options.dir },
+        'a new index could not be loaded yet; retrying at the next poll',
+      );
       return false;
     }
     // Replaced again while it was read: the files may not belong together; the next poll reads it whole.
@@ -87,8 +92,9 @@ export function watchIndex<T extends ServedIndex>(options: {
     }
     const next = await options.build(index);
     swap(next);
-    log(
-      `podcite: serving the new index: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks.`,
+    logger?.info(
+      { episodes: index.manifest.episodes.length, chunks: index.manifest.chunkCount, indexDir: options.dir },
+      'serving the new index',
     );
     return true;
   };
@@ -108,7 +114,7 @@ export function watchIndex<T extends ServedIndex>(options: {
     polling = true;
     check()
       .catch((error: unknown) => {
-        log(`podcite: checking for a new index failed: ${error instanceof Error ? error.message : String(error)}`);
+        logger?.warn({ err: error, indexDir: options.dir }, 'checking for a new index failed');
       })
       .finally(() => {
         polling = false;

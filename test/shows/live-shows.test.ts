@@ -17,6 +17,8 @@ let root: string;
 let indexDir: string;
 let embeddings: HashingEmbeddings;
 let server: RunningPodcite;
+/** The server's structured log, one JSON record a line. */
+const logLines: string[] = [];
 
 const kitchenItems: FeedItem[] = [
   {
@@ -54,7 +56,7 @@ beforeAll(async () => {
     feeds: { fetch: { allowPrivate: true }, cacheDir: transcriptCacheDir(indexDir) },
   });
   const config = loadConfig({ INDEX_DIR: indexDir, PORT: '0', ALLOW_PRIVATE_URLS: 'true', RATE_LIMIT_PER_MINUTE: '0' });
-  server = await startPodcite(config, { embeddings, log: () => undefined, pollMs: 100 });
+  server = await startPodcite(config, { embeddings, log: (line) => logLines.push(line), pollMs: 100 });
 });
 
 afterAll(async () => {
@@ -190,6 +192,47 @@ describe('a library of shows on a live server', () => {
     expect(answer.citations[0]).toMatchObject({ episodeId: 'tomatoes', speaker: 'Gardener Lee' });
     const { shows } = await json<{ shows: { title: string }[] }>(await fetch(`${server.url}/api/shows`));
     expect(shows.map((show) => show.title)).toStrictEqual(['Kitchen Science', 'Garden Hour']);
+  });
+
+  test('after a live swap /metrics counts the index served now, /readyz stays 200, the log has the ingest', async () => {
+    const gauge = async (name: string) => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    };
+    const chunksBefore = await gauge('podcite_index_chunks');
+    const episodesBefore = await gauge('podcite_index_episodes');
+    expect(chunksBefore).toBe(server.live.current().index.manifest.chunkCount);
+    host.set('/bees/feed.xml', {
+      body: feedXml({
+        title: 'Bee Keeping',
+        items: [{ guid: 'b-1', title: 'Swarms', transcripts: [{ url: '/b/swarms.vtt', type: 'text/vtt' }] }],
+      }),
+      type: 'application/rss+xml',
+    });
+    host.set('/b/swarms.vtt', {
+      body: vttTranscript(['A swarm is half a colony leaving with the old queen.', 'Catch it in a box at dusk.'], {
+        speakers: ['Keeper Jo'],
+      }),
+      type: 'text/vtt',
+    });
+    const accepted = await json<ShowIngestStatus>(
+      await post('/api/shows', { feedUrl: `${host.origin}/bees/feed.xml` }),
+    );
+    await server.showIngests.idle();
+    expect(server.showIngests.status(accepted.showId)?.state).toBe('done');
+    expect(await gauge('podcite_index_episodes')).toBe(episodesBefore + 1);
+    expect(await gauge('podcite_index_chunks')).toBeGreaterThan(chunksBefore);
+    expect(await gauge('podcite_index_chunks')).toBe(server.live.current().index.manifest.chunkCount);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect([ready.status, await ready.json()]).toStrictEqual([200, { status: 'ready' }]);
+
+    const records = logLines.flatMap((line) =>
+      line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : [],
+    );
+    expect(records).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'feed ingest done', showId: accepted.showId, episodes: 1 }),
+    );
+    expect(records).toContainEqual(expect.objectContaining({ level: 'info', msg: 'serving the new index' }));
   });
 
   test('POST /api/shows refuses bad URLs with a 400; an unknown show is a 404', async () => {
