@@ -24,8 +24,13 @@ Ingests transcript files, folders and podcast feeds (http/https URLs) into INDEX
 (default .podcite/index). With nothing to read, ingests the bundled sample corpus (data/).
 Re-running is incremental: unchanged episodes are skipped, removed ones dropped.
 
+A FEED_URL (a podcast's RSS feed, e.g. https://example.org/feed.xml) adds the show to the
+library: its episodes' transcripts are read (with TRANSCRIBE_BASE_URL set, audio-only episodes
+are transcribed). Private network addresses are refused unless ALLOW_PRIVATE_URLS=true.
+A running server picks up the new index within a second.
+
   --refresh         re-read every feed in the library; only new or changed episodes are fetched
-  --remove SHOW_ID  drop a show and its episodes (repeatable)
+  --remove SHOW_ID  drop a show and its episodes (repeatable); SHOW_ID as GET /api/shows lists it
   --rebuild         start from an empty index and embed everything again
   -h, --help        show this help`;
 

@@ -13,7 +13,7 @@ export const USAGE = `Usage: podcite <command> [options]
 
 Commands:
   serve                       serve the chat page and the APIs on HOST:PORT (npm start)
-  ingest [PATH ...]           index transcript files and folders into INDEX_DIR
+  ingest [PATH | URL ...]     index transcript files, folders and podcast feeds into INDEX_DIR
   ask "QUESTION"              one cited answer on stdout
   eval [QA.jsonl]             retrieval and answer metrics on a QA set
   bench [SECTION ...]         performance benchmarks
