@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/feed-bench.ts`: a podcast feed on loopback, sample-sized (the five bundled Latent
+ * `npm run bench -- feeds` (or `npx tsx bench/feed-bench.ts`): a podcast feed on loopback, sample-sized (the five bundled Latent
  * Space episodes, each as a WebVTT transcript by URL), taken the way a new user would:
  * `npm run ingest -- <feed URL>` then `npm start` and a first question, with the configured embedder
  * (offline by default). Then a refresh with no change, and one after the feed gains an episode, with
@@ -14,6 +14,7 @@ import { ingestPaths } from '../ingest/ingest-paths.js';
 import { normalizeSpeakers } from '../ingest/normalize-speakers.js';
 import { parseFile } from '../ingest/parse-file.js';
 import { resolveTimestamps } from '../ingest/resolve-timestamps.js';
+import { isEntryPoint } from '../src/cli/is-entry-point.js';
 import { startPodcite } from '../src/cli/start-podcite.js';
 import { loadConfig } from '../src/config.js';
 import type { ParsedEpisode } from '../src/domain.js';
@@ -39,7 +40,8 @@ function toWebVtt(episode: ParsedEpisode): string {
   return `WEBVTT\n\n${cues.join('\n\n')}\n`;
 }
 
-async function main(): Promise<void> {
+/** Runs the feed bench, printing its numbers; the bench's `feeds` section. */
+export async function runFeedBench(): Promise<void> {
   const load = () =>
     loadavg()
       .map((value) => value.toFixed(2))
@@ -131,7 +133,9 @@ async function main(): Promise<void> {
   console.log(`load average after: ${load()}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (isEntryPoint(import.meta.url)) {
+  runFeedBench().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

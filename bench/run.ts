@@ -2,6 +2,7 @@
  * `npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--index DIR]
  *   [--rounds N] [--requests N] [--count N[,N...]] [--queries N]`
  * `npm run bench -- catalogue --episodes N PATH...` (see `catalogue-bench.ts`)
+ * `npm run bench -- feeds` (see `feed-bench.ts`: feed URL to first answer, refreshes; only when named)
  *
  * Runs the named sections (all when none is named) and prints numbers and ratios, then the
  * podcite issue 7 targets with PASS/MISS beside what was measured. Timings are never asserted:
@@ -39,12 +40,13 @@ import {
   runIngestBench,
   standInIndexDir,
 } from './ingest-bench.js';
+import { runFeedBench } from './feed-bench.js';
 import { runLoadBench } from './load-bench.js';
 import { runQueryBench, type TargetCheck } from './query-bench.js';
 
-const SECTIONS = ['ingest', 'query', 'load', 'scale', 'timestamps', 'catalogue'] as const;
+const SECTIONS = ['ingest', 'query', 'load', 'scale', 'timestamps', 'catalogue', 'feeds'] as const;
 type Section = (typeof SECTIONS)[number];
-/** Run when no section is named; `catalogue` needs corpus paths, so only on request. */
+/** Run when no section is named; `catalogue` needs corpus paths and `feeds` is its own scenario, so only on request. */
 const DEFAULT_SECTIONS: readonly Section[] = ['ingest', 'query', 'load', 'scale', 'timestamps'];
 
 /** Catalogue the scale target speaks of: 10,000 episodes at ~100 chunks each. */
@@ -67,7 +69,7 @@ interface Arguments {
 }
 
 const USAGE =
-  'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]\n       npm run bench -- catalogue --episodes N PATH...\n(the options are described at the top of bench/run.ts)';
+  'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]\n       npm run bench -- catalogue --episodes N PATH...\n       npm run bench -- feeds\n(the options are described at the top of bench/run.ts)';
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
@@ -340,6 +342,9 @@ async function main(): Promise<void> {
         break;
       case 'timestamps':
         await runTimestamps();
+        break;
+      case 'feeds':
+        await runFeedBench();
         break;
       case 'catalogue':
         targets.push(
