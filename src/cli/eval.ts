@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--json]`: retrieval and answer metrics on a
+ * `npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--answers-only] [--json]`: retrieval and answer metrics on a
  * QA set (default: the Latent Space dev set). Compares lexical-only, dense-only and the shipped
  * hybrid retrieval on the same index in one run, then scores the shipped answerer (and, with
  * `--chat`, the LLM answerer when one is configured).
@@ -28,12 +28,13 @@ async function main(): Promise<void> {
     options: {
       index: { type: 'string' },
       chat: { type: 'boolean', default: false },
+      'answers-only': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--json]\n');
+    process.stdout.write('Usage: npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--answers-only] [--json]\n');
     return;
   }
   const config = loadConfig();
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
       index,
       embeddings,
       answerers,
+      // --answers-only skips the three retrieval comparisons (the answers still use the hybrid).
+      modes: values['answers-only'] ? [] : undefined,
       onProgress: (message) => process.stderr.write(`eval: ${message}\n`),
     });
     if (values.json) {

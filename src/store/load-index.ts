@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { type Chunk, chunkSchema, type Manifest, manifestSchema, type SearchHit } from '../domain.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
+import { classifyChunkText } from '../util/classify-chunk.js';
 import { CHUNKS_FILE, MANIFEST_FILE, readableIndexDirectory } from './index-directory.js';
 import type { LoadedIndex } from './loaded-index.js';
 
@@ -57,6 +58,10 @@ export async function readIndexFiles(options: { dir: string; embeddings: Podcite
     );
   }
   const chunks = parseFile(chunksSchema, await readText(source, CHUNKS_FILE), source, CHUNKS_FILE);
+  // Indexes written before chapter lists and promos had kinds of their own stored them as show notes.
+  for (const chunk of chunks) {
+    if (chunk.kind === 'shownotes') chunk.kind = classifyChunkText({ text: chunk.text, source: 'shownotes' });
+  }
 
   let store: HNSWLib;
   try {

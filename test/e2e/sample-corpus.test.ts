@@ -204,7 +204,7 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
       quote: expect.stringMatching(/^I should give a lot of credit to my co-founder, Sharon\./u),
     });
     expect(sharon?.end).toBeGreaterThanOrEqual(72);
-    expect(body.answer).toContain(`Fan-yun Sun said: "${sharon?.quote}" [${sharon?.n}]`);
+    expect(body.answer).toContain(`At 01:12 Fan-yun Sun said: "${sharon?.quote}" [${sharon?.n}]`);
   });
 
   test('the same answer streams over SSE: sources, then text deltas, then end with the JSON body', async () => {
