@@ -269,33 +269,55 @@ function chapterStart(options: {
   question: string;
   hits: SearchHit[];
   index: LoadedIndex;
-}): ScoredSentence | undefined {
+}): (ScoredSentence & { chapterTitle: string }) | undefined {
   const { index } = options;
   const terms = questionTerms(index, options.question);
   const questionWeight = [...terms.values()].reduce((sum, weight) => sum + weight, 0);
   const episodeIds = [...new Set(options.hits.map((hit) => hit.chunk.episodeId))];
-  let best: { episodeId: string; title: string; score: number } | undefined;
+  let best: { episodeId: string; title: string; start: number | null; score: number } | undefined;
   for (const episodeId of episodeIds) {
     const episode = index.manifest.episodes.find((candidate) => candidate.episodeId === episodeId);
+    // Words of the episode's own title name what the whole episode is about, not a moment in it:
+    // "world models" must not place a question about a Moonlake detail at "Why Build World Models".
+    const episodeTerms = new Set(tokenize(episode?.title ?? ''));
     for (const chapter of episode?.chapters ?? []) {
       const titleTerms = [...new Set(tokenize(chapter.title))];
-      const shared = titleTerms.filter((term) => terms.has(term));
+      const shared = titleTerms.filter((term) => terms.has(term) && !episodeTerms.has(term));
       if (shared.length < CHAPTER_MIN_SHARED_TERMS) continue;
       const weigh = (list: string[]) => list.reduce((sum, term) => sum + inverseDocumentFrequency(index, term), 0);
       const precision = weigh(shared) / weigh(titleTerms);
       if (precision < CHAPTER_MIN_PRECISION) continue;
       const score = precision + weigh(shared) / Math.max(questionWeight, Number.EPSILON);
-      if (!best || score > best.score) best = { episodeId, title: chapter.title, score };
+      if (!best || score > best.score) best = { episodeId, title: chapter.title, start: chapter.start, score };
     }
   }
   if (!best) return undefined;
-  const { episodeId, title } = best;
-  const first = index.chunks
-    .filter((chunk) => chunk.episodeId === episodeId && chunk.chapter === title && chunk.kind === 'transcript')
-    .sort((a, b) => a.ordinal - b.ordinal)[0];
-  const sentence = first ? splitSentences(first)[0] : undefined;
-  if (!first || !sentence) return undefined;
-  return { chunk: first, sentence, hitRank: 0, coverage: 1, score: 1 };
+  const { episodeId, title, start } = best;
+  const transcript = index.chunks.filter((chunk) => chunk.episodeId === episodeId && chunk.kind === 'transcript');
+  const first = transcript.filter((chunk) => chunk.chapter === title).sort((a, b) => a.ordinal - b.ordinal)[0];
+  if (first) {
+    const sentence = splitSentences(first)[0];
+    return sentence ? { chunk: first, sentence, hitRank: 0, coverage: 1, score: 1, chapterTitle: title } : undefined;
+  }
+  // The transcript's own headings may word the chapter differently ("Meet the Founders" for the
+  // notes' "Meet Moonlake Founders"): then the chapter list's time says where it starts.
+  const found = start === null ? undefined : sentenceAt({ chunks: transcript, seconds: start });
+  return found ? { ...found, chapterTitle: title } : undefined;
+}
+
+/** The first transcript sentence said at or after `seconds` (within a chunk that spans that time). */
+function sentenceAt(options: { chunks: Chunk[]; seconds: number }): ScoredSentence | undefined {
+  const timed = options.chunks
+    .filter((chunk) => chunk.start !== null && chunk.end !== null && chunk.end >= options.seconds)
+    .sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  for (const chunk of timed) {
+    for (const sentence of splitSentences(chunk)) {
+      const seconds = timeAtOffset(chunk, sentence.start).seconds;
+      if (seconds !== null && seconds >= options.seconds - 1)
+        return { chunk, sentence, hitRank: 0, coverage: 1, score: 1 };
+    }
+  }
+  return undefined;
 }
 
 /** What introduces a quote: when and who ("At 27:02 Fan-yun Sun said: "), or "The show notes say: ". */
@@ -418,7 +440,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       const entry = chosen[position]!;
       if (when && citation.timestampLabel !== null) {
         const who = entry.sentence.speaker ?? 'The conversation';
-        const where = entry === chapter ? `, at the start of the "${entry.chunk.chapter}" chapter` : '';
+        const where = entry === chapter ? `, at the start of the "${chapter.chapterTitle}" chapter` : '';
         return `${who} gets to this at ${citation.timestampLabel}${where}: "${citation.quote}" [${citation.n}]`;
       }
       return `${leadFor(entry, citation)}"${citation.quote}" [${citation.n}]`;

@@ -42,8 +42,14 @@ const INNER_NAME = /(?<=\S\s+)(?!I\b)\p{Lu}[\p{L}’'-]+/u;
 const STATES_REASON =
   /\b(?:because|since|so that|in order to|the reason|that'?s why|which is why|due to|the idea (?:is|was)|the goal (?:is|was)|the point (?:is|was)|so we|so you|the problem (?:is|was))\b/iu;
 
+/** A sentence where someone says who they or a colleague are: "my co-founder, Sharon", "I lead the audio team". */
+const STATES_ROLE =
+  /\b(?:(?:my|our|his|her|the other) co-?founders?|co-?founded|i (?:founded|started|lead|run|joined|work (?:on|at))|i'?m (?:the|a|an) |i am (?:the|a|an) |my name is|my background|(?:he|she) (?:is|was) (?:the|a|an|our) )/iu;
+
 /** Sentence factor for a "who" question. */
 const PERSON_FACTOR = 1.2;
+/** Sentence factor for a "who" question when the sentence states someone's role. */
+const ROLE_FACTOR = 1.5;
 /** Sentence factor for a "why" question. */
 const REASON_FACTOR = 1.2;
 
@@ -53,6 +59,7 @@ const REASON_FACTOR = 1.2;
  */
 export function answerTypeFit(type: QuestionType, sentence: string): number {
   if (type === 'who') {
+    if (STATES_ROLE.test(sentence)) return ROLE_FACTOR;
     const person = STATES_PERSON.test(sentence);
     const name = INNER_NAME.test(sentence);
     return person && name ? PERSON_FACTOR : person || name ? (1 + PERSON_FACTOR) / 2 : 1;
