@@ -67,8 +67,11 @@ describe('answers on the bundled sample', () => {
     expect(answer.citations.length).toBeLessThanOrEqual(3);
     expect(new Set(answer.citations.map((citation) => citation.chunkId)).size).toBe(answer.citations.length);
     for (const citation of answer.citations) {
+      // Show notes have no speaker or time, and are introduced as what they are.
       expect(answer.answer).toContain(
-        `At ${citation.approximate ? 'about ' : ''}${citation.timestampLabel} ${citation.speaker} said: "${citation.quote}"`,
+        citation.kind === 'shownotes'
+          ? `The show notes say: "${citation.quote}"`
+          : `At ${citation.approximate ? 'about ' : ''}${citation.timestampLabel} ${citation.speaker} said: "${citation.quote}"`,
       );
       // A quote is whole sentences: it ends on closing punctuation, never mid-phrase.
       expect(citation.quote).toMatch(/[.!?…]["'”’)]*$/u);

@@ -264,6 +264,8 @@ describe('citations and sources', () => {
       episodeTitle: VECTOR_TITLE,
       speaker: 'Ada Byron',
       timestampLabel: '12:34',
+      // The episode's own media, which the page's security policy allows (the sources panel plays it).
+      url: 'https://media.example.com/vector-search.mp3#t=65',
     });
     const notes = fakeCitation({
       n: 2,
@@ -282,7 +284,11 @@ describe('citations and sources', () => {
       answer: 'Both agree [1, 2]. Again [1][2]. Not a source: [2020].',
       citations: [{ ...transcript, kind: 'transcript' }, notes],
     });
-    const listServer = await startPageServer({ chunks: CHAT_PAGE_CHUNKS, answerer: new ScriptedAnswerer(answer) });
+    const listServer = await startPageServer({
+      chunks: CHAT_PAGE_CHUNKS,
+      episodes: CHAT_PAGE_EPISODES,
+      answerer: new ScriptedAnswerer(answer),
+    });
     try {
       const page = await openPage({ url: listServer.url });
       await page.locator('.welcome').waitFor();
