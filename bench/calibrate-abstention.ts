@@ -17,6 +17,7 @@ import {
   DEFAULT_ABSTAIN_BELOW,
   DEFAULT_TOP_K,
   questionSupport,
+  quotableHits,
 } from '../src/answer/extractive-answerer.js';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings } from '../src/embeddings/create-embeddings.js';
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
     const rows: Array<Record<string, string | number>> = [];
     const samples: LabelledSupport[] = [];
     for (const item of items) {
-      const hits = await retriever.search(item.question, { k: DEFAULT_TOP_K });
+      // As the answerer does: retrieve twice as many, keep the passages it may quote.
+      const hits = quotableHits(await retriever.search(item.question, { k: 2 * DEFAULT_TOP_K }));
       const support = questionSupport({ question: item.question, hits, index });
       const { unmentioned, mostlyUnseen } = coverageEvidence({ question: item.question, index });
       const answerable = item.kind !== 'unanswerable';

@@ -4,7 +4,8 @@
  * with their neighbours (within one chapter when possible). Show notes and the chapter list become
  * `shownotes` chunks.
  */
-import type { Chapter, Chunk, TimeAnchor } from '../src/domain.js';
+import type { Chapter, Chunk, ChunkKind, TimeAnchor } from '../src/domain.js';
+import { classifyChunkText } from '../src/util/classify-chunk.js';
 import { sentenceSpans } from '../src/util/split-sentences.js';
 import { formatTimestamp } from '../src/util/time-label.js';
 import type { ResolvedTurn, WordTime } from './resolve-timestamps.js';
@@ -239,6 +240,7 @@ export function chunkTurns(options: ChunkTurnsOptions): Chunk[] {
 }
 
 function showNotesChunk(options: {
+  kind: ChunkKind;
   episodeId: string;
   episodeTitle: string;
   ordinal: number;
@@ -252,7 +254,7 @@ function showNotesChunk(options: {
     chunkId: `${options.episodeId}#${options.ordinal}`,
     episodeId: options.episodeId,
     episodeTitle: options.episodeTitle,
-    kind: 'shownotes',
+    kind: options.kind,
     speaker: null,
     speakers: [],
     text: options.text,
@@ -294,18 +296,32 @@ export function chunkShowNotes(options: {
       words: piece.words,
     }));
   });
-  let current: { text: string; words: number } | undefined;
+  // Each paragraph is classified on its own, and only paragraphs of one kind share a chunk, so a
+  // list of links or a timestamp table in the notes never rides along with the prose before it.
+  let current: { text: string; words: number; kind: ChunkKind } | undefined;
   const flushNotes = () => {
     if (!current) return;
     chunks.push(
-      showNotesChunk({ ...base, ordinal, text: current.text, start: null, end: null, approximate: true, anchors: [] }),
+      showNotesChunk({
+        ...base,
+        kind: current.kind,
+        ordinal,
+        text: current.text,
+        start: null,
+        end: null,
+        approximate: true,
+        anchors: [],
+      }),
     );
     ordinal += 1;
     current = undefined;
   };
   for (const piece of pieces) {
-    if (current && current.words + piece.words > MAX_CHUNK_WORDS) flushNotes();
-    current = current ? { text: `${current.text}\n${piece.text}`, words: current.words + piece.words } : { ...piece };
+    const kind = classifyChunkText({ text: piece.text, source: 'shownotes' });
+    if (current && (current.words + piece.words > MAX_CHUNK_WORDS || current.kind !== kind)) flushNotes();
+    current = current
+      ? { text: `${current.text}\n${piece.text}`, words: current.words + piece.words, kind }
+      : { ...piece, kind };
   }
   flushNotes();
 
@@ -325,6 +341,7 @@ export function chunkShowNotes(options: {
     chunks.push(
       showNotesChunk({
         ...base,
+        kind: 'chapters',
         ordinal,
         text,
         start: block[0]!.seconds,

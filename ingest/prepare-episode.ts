@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Chunk, Episode, ParsedEpisode } from '../src/domain.js';
+import { classifyChunkText } from '../src/util/classify-chunk.js';
 import { chunkShowNotes, chunkTurns } from './chunk-turns.js';
 import { normalizeSpeakers } from './normalize-speakers.js';
 import { resolveTimestamps, timestampQuality } from './resolve-timestamps.js';
@@ -49,6 +50,8 @@ export function prepareEpisode(
     turns: resolveTimestamps(normalized),
     firstOrdinal: notes.length,
   });
+  // A sponsor read spoken in the episode keeps its speaker and time but is not quoted as evidence.
+  for (const chunk of transcript) chunk.kind = classifyChunkText({ text: chunk.text, source: 'transcript' });
   const chunks = [...notes, ...transcript];
   const episode: Episode = {
     episodeId: parsed.episodeId,

@@ -72,7 +72,12 @@ export const timeAnchorSchema = z.object({
 });
 export type TimeAnchor = z.infer<typeof timeAnchorSchema>;
 
-export const chunkKindSchema = z.enum(['transcript', 'shownotes']);
+/**
+ * transcript: spoken turns; shownotes: the episode's notes (prose); chapters: a chapter list or
+ * timestamp table (navigation, never evidence); promo: a sponsor read or list of links (never
+ * evidence). Indexes from before `chapters` and `promo` existed are reclassified on load.
+ */
+export const chunkKindSchema = z.enum(['transcript', 'shownotes', 'chapters', 'promo']);
 export type ChunkKind = z.infer<typeof chunkKindSchema>;
 
 export const chunkSchema = z.object({
@@ -203,6 +208,8 @@ export interface SearchResult {
   approximate: boolean;
   text: string;
   score: number;
+  /** The chunk's kind (see `Chunk.kind`); absent from older servers. */
+  kind?: ChunkKind | undefined;
 }
 
 export interface Citation {
@@ -221,6 +228,12 @@ export interface Citation {
   url: string | null;
   /** Verbatim span of the chunk's text. */
   quote: string;
+  /**
+   * What was quoted: `transcript` (said at `start` by `speaker`) or `shownotes` (the episode's notes:
+   * no speaker, no time); `chapters` / `promo` only as nearby passages, never as evidence. Absent in
+   * answers stored by older versions.
+   */
+  kind?: ChunkKind | undefined;
 }
 
 export interface ChatMessage {

@@ -68,6 +68,7 @@ export function buildCitation(options: {
     approximate: startTime.seconds === null ? chunk.approximate : startTime.approximate,
     url: mediaUrlAt(episode?.url ?? null, startTime.seconds),
     quote: chunk.text.slice(span.start, span.end),
+    kind: chunk.kind,
   };
 }
 

@@ -211,7 +211,7 @@ export function salientTerms(question: string): SalientTerm[] {
 }
 
 /** Most edits (Levenshtein) allowed between a question word and a corpus word of this length. */
-function allowedEdits(length: number): number {
+export function allowedEdits(length: number): number {
   if (length >= 8) return 2;
   if (length >= 5) return 1;
   return 0;

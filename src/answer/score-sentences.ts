@@ -48,7 +48,7 @@ export function asksForQuantity(question: string): boolean {
 }
 
 /** Digits or spelled-out amounts ("25", "$10,000", "ten minutes", "half"). */
-const STATES_AMOUNT =
+export const STATES_AMOUNT =
   /\p{N}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozen|percent)\b/iu;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--json]`: retrieval and answer metrics on a
+ * `npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--answers-only] [--json]`: retrieval and answer metrics on a
  * QA set (default: the Latent Space dev set). Compares lexical-only, dense-only and the shipped
  * hybrid retrieval on the same index in one run, then scores the shipped answerer (and, with
  * `--chat`, the LLM answerer when one is configured).
@@ -23,14 +23,15 @@ const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 /** The Latent Space dev set (a copy of the team's shared `eval-dev.jsonl`, kept in the repository so a fresh clone can run it). */
 export const DEFAULT_QA_SET = path.resolve(repositoryRoot, 'eval/latent-space-dev.jsonl');
 
-const USAGE = `Usage: npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--json]
-   or: podcite eval [QA.jsonl] [--index DIR] [--chat] [--json]
+const USAGE = `Usage: npm run eval -- [QA.jsonl] [--index DIR] [--chat] [--answers-only] [--json]
+   or: podcite eval [QA.jsonl] [--index DIR] [--chat] [--answers-only] [--json]
 
 Retrieval (lexical, dense, hybrid) and answer metrics on a QA set (default
 eval/latent-space-dev.jsonl) over the index in INDEX_DIR (built from the bundled sample when missing).
 
   --index DIR  evaluate this index instead of INDEX_DIR
   --chat       also score the LLM answerer (needs OPENAI_API_KEY or OPENAI_BASE_URL)
+  --answers-only  skip the lexical/dense/hybrid retrieval comparison (answers still use the hybrid)
   --json       print the report as JSON
   -h, --help   show this help
 
@@ -43,6 +44,7 @@ function readArguments(argv: readonly string[]) {
     options: {
       index: { type: 'string' },
       chat: { type: 'boolean', default: false },
+      'answers-only': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -103,6 +105,8 @@ async function evaluate({ values, positionals }: ReturnType<typeof readArguments
       index,
       embeddings,
       answerers,
+      // --answers-only skips the three retrieval comparisons (the answers still use the hybrid).
+      modes: values['answers-only'] ? [] : undefined,
       onProgress: (message) => process.stderr.write(`eval: ${message}\n`),
     });
     if (values.json) {

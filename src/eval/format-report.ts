@@ -22,13 +22,17 @@ export function formatReport(report: EvalReport, heading: string): string {
   }
   lines.push('* when≤30s here: start of the best sentence (rankSentences) of the retrieved chunks.', '');
   if (report.answers.length > 0) {
-    lines.push('Answers (hybrid)   keywords citations when≤30s abstain false-abstain p50 ms p95 ms');
+    lines.push('Answers (hybrid)   keywords citations questions* when≤30s abstain false-abstain lists** p50 ms p95 ms');
     for (const row of report.answers) {
       lines.push(
-        `${row.name.padEnd(18)}     ${percent(row.keywordRecall)}      ${percent(row.citationHitRate)}     ${percent(row.whenWithin30s)}    ${percent(row.abstention)}         ${percent(row.falseAbstention)}  ${milliseconds(row.latencyP50Ms).padStart(5)}  ${milliseconds(row.latencyP95Ms).padStart(5)}`,
+        `${row.name.padEnd(18)}     ${percent(row.keywordRecall)}      ${percent(row.citationHitRate)}       ${percent(row.questionCitationHit)}     ${percent(row.whenWithin30s)}    ${percent(row.abstention)}         ${percent(row.falseAbstention)}   ${String(row.listQuotes).padStart(5)}  ${milliseconds(row.latencyP50Ms).padStart(5)}  ${milliseconds(row.latencyP95Ms).padStart(5)}`,
       );
     }
-    lines.push('');
+    lines.push(
+      '* questions: share of answerable questions whose answer cites a gold chunk; citations: share of all citations that are gold.',
+      '** lists: answers to non-"when" questions that quote a chapter list, timestamp table or promo.',
+      '',
+    );
   }
   for (const row of report.retrieval) {
     const missed = row.perQuestion

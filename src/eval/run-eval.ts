@@ -65,6 +65,10 @@ export interface AnswerReport {
   keywordRecall: number | null;
   /** Share of citations (on answerable questions) whose chunk holds gold evidence. */
   citationHitRate: number | null;
+  /** Share of answerable questions whose answer cites at least one chunk holding gold evidence (an abstention is a miss). */
+  questionCitationHit: number | null;
+  /** Answers to questions other than "when" that quote a chapter list, timestamp table or promo (should be 0). */
+  listQuotes: number;
   /** Share of "when" questions whose first citation starts within 30 s of the gold time. */
   whenWithin30s: number | null;
   /** Share of unanswerable questions answered with `answerable: false`. */
@@ -197,12 +201,18 @@ async function evaluateAnswers(options: {
   const { answerer, index, matcher } = options;
   const perQuestion: AnswerQuestionResult[] = [];
   const goldFlags: boolean[] = [];
+  const questionHits: boolean[] = [];
+  let listQuotes = 0;
   for (const item of options.items) {
     const started = performance.now();
     const answer = await finalAnswer(answerer, item.question);
     const latencyMs = performance.now() - started;
     const answerable = isAnswerable(item);
     let goldCitations = 0;
+    if (item.kind !== 'when') {
+      const kinds = answer.citations.map((citation) => index.chunkById.get(citation.chunkId)?.kind);
+      if (kinds.some((kind) => kind === 'chapters' || kind === 'promo')) listQuotes += 1;
+    }
     if (answerable) {
       for (const citation of answer.citations) {
         const chunk = index.chunkById.get(citation.chunkId);
@@ -211,6 +221,7 @@ async function evaluateAnswers(options: {
         if (gold) goldCitations += 1;
       }
     }
+    if (answerable) questionHits.push(goldCitations > 0);
     perQuestion.push({
       id: item.id,
       kind: item.kind,
@@ -229,6 +240,8 @@ async function evaluateAnswers(options: {
     name: options.underTest.name,
     keywordRecall: mean(perQuestion.flatMap((result) => (result.keywordRecall === null ? [] : [result.keywordRecall]))),
     citationHitRate: share(goldFlags),
+    questionCitationHit: share(questionHits),
+    listQuotes,
     whenWithin30s: share(whenResults(options.items, (id) => byId.get(id)?.citedStart)),
     abstention: share(
       options.items.filter((item) => !isAnswerable(item)).map((item) => byId.get(item.id)?.answerable === false),

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ChatAnswer, Citation, SearchResult } from '../domain.js';
 import type { ShowIngestStatus } from './show-ingests.js';
-import { timestampQualitySchema } from '../domain.js';
+import { chunkKindSchema, timestampQualitySchema } from '../domain.js';
 
 const seconds = z.number().nonnegative().nullable();
 
@@ -22,6 +22,9 @@ export const citationResponseSchema = z.object({
   approximate: z.boolean().describe('True when the time was estimated rather than read from the transcript.'),
   url: z.string().nullable().describe('The media URL with a `#t=` fragment, when the episode has media.'),
   quote: z.string().describe('A verbatim span of the transcript.'),
+  kind: chunkKindSchema
+    .optional()
+    .describe('What the passage is: `transcript`, `shownotes` (no speaker or time), `chapters` or `promo`.'),
 }) satisfies z.ZodType<Citation>;
 
 export const chatAnswerResponseSchema = z.object({
@@ -48,6 +51,9 @@ export const searchResultResponseSchema = z.object({
   approximate: z.boolean(),
   text: z.string(),
   score: z.number(),
+  kind: chunkKindSchema
+    .optional()
+    .describe('What the passage is: `transcript`, `shownotes` (no speaker or time), `chapters` or `promo`.'),
 }) satisfies z.ZodType<SearchResult>;
 
 export const searchResponseSchema = z.object({ results: z.array(searchResultResponseSchema) });

@@ -15,5 +15,6 @@ export function toSearchResult(hit: SearchHit): SearchResult {
     approximate: chunk.approximate,
     text: chunk.text,
     score: hit.score,
+    kind: chunk.kind,
   };
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { type Chunk, chunkSchema, type Manifest, manifestSchema, type SearchHit } from '../domain.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
+import { classifyChunkText } from '../util/classify-chunk.js';
 import {
   CHUNKS_LINES_FILE,
   HNSW_INDEX_FILE,
@@ -69,6 +70,10 @@ export async function readIndexFiles(options: { dir: string; embeddings: Podcite
     );
   }
   const { chunks, file } = await readChunks(source);
+  // Indexes written before chapter lists and promos had kinds of their own stored them as show notes.
+  for (const chunk of chunks) {
+    if (chunk.kind === 'shownotes') chunk.kind = classifyChunkText({ text: chunk.text, source: 'shownotes' });
+  }
 
   const hnsw = new HierarchicalNSW('cosine', manifest.dimension);
   try {

@@ -6,7 +6,7 @@ import type { Chunk } from '../domain.js';
  * carry `Name: ` prefixes in their text. Show notes lead with the episode title.
  */
 export function embeddingText(chunk: Pick<Chunk, 'kind' | 'speaker' | 'speakers' | 'text' | 'episodeTitle'>): string {
-  if (chunk.kind === 'shownotes') return `${chunk.episodeTitle}. ${chunk.text}`;
+  if (chunk.kind !== 'transcript') return `${chunk.episodeTitle}. ${chunk.text}`;
   if (chunk.speaker && chunk.speakers.length <= 1) return `${chunk.speaker}: ${chunk.text}`;
   return chunk.text;
 }

@@ -60,6 +60,7 @@ describe('buildCitation', () => {
       approximate: false,
       url: 'https://example.com/moonlake.mp3#t=1245',
       quote: 'So okay it prompted to create a bowling game with pins falling and scoring.',
+      kind: 'transcript',
     });
   });
 

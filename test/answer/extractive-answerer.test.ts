@@ -42,10 +42,11 @@ describe('createExtractiveAnswerer', () => {
       url: 'https://example.com/moonlake.mp3#t=1245',
       quote:
         'So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect.',
+      kind: 'transcript' as const,
     };
     expect(answer).toStrictEqual({
       answer:
-        'Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect." [1]',
+        'At 20:45 Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect." [1]',
       answerable: true,
       mode: 'extractive',
       citations: [citation],
@@ -71,7 +72,7 @@ describe('createExtractiveAnswerer', () => {
       ['Every agent gets its own storage automatically, a database and a file system.', 'David Singleton', 300, false],
     ]);
     expect(answer.answer).toBe(
-      'David Singleton said: "Every agent gets its own storage automatically, a database and a file system." [1]',
+      'At 05:00 David Singleton said: "Every agent gets its own storage automatically, a database and a file system." [1]',
     );
   });
 

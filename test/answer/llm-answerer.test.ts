@@ -177,7 +177,7 @@ describe('createLlmAnswerer', () => {
     );
     expect(answer).toStrictEqual({
       answer:
-        'Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect." [1]',
+        'At 20:45 Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect." [1]',
       answerable: true,
       mode: 'extractive',
       citations: answer?.citations,
@@ -225,7 +225,7 @@ describe('createLlmAnswerer', () => {
       { kind: 'cut', content: 'Half an answer', afterChunks: 1 },
     ]);
     const extractive =
-      'Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect." [1]';
+      'At 20:45 Fan-yun Sun said: "So okay it prompted to create a bowling game with pins falling and scoring. The model writes every step as a trace you can inspect." [1]';
     expect([answer?.mode, answer?.notice, answer?.answer]).toStrictEqual(['extractive', FALLBACK_NOTICE, extractive]);
     // The text the failed attempts streamed stays; the extractive answer follows after a blank line.
     expect(streamed).toBe(`Half an\n\n${extractive}`);

@@ -98,8 +98,15 @@ function expectNothingLeaked(raw: string): void {
   for (const line of PROMPT_LINES) expect(raw).not.toContain(line);
 }
 
+/** How the extractive answer introduces a quote: "At 01:12 Mallory said: ", "At about 01:12 …" when estimated. */
+function lead(citation: Citation): string {
+  const when =
+    citation.timestampLabel === null ? '' : `At ${citation.approximate ? 'about ' : ''}${citation.timestampLabel} `;
+  return `${when}${citation.speaker} said: `;
+}
+
 /**
- * The extractive answer is nothing but attributed quotes (`Speaker said: "quote" [n]`), each quote
+ * The extractive answer is nothing but attributed quotes (`At 01:12 Speaker said: "quote" [n]`), each quote
  * verbatim from one indexed chunk — or an abstention citing nothing. Any obeyed instruction would add other text.
  */
 function expectOnlyQuotes(answer: ChatAnswer): void {
@@ -116,7 +123,7 @@ function expectOnlyQuotes(answer: ChatAnswer): void {
     expect(citation.speaker).toBe(chunk?.speaker);
   }
   expect(answer.answer).toBe(
-    answer.citations.map((citation) => `${citation.speaker} said: "${citation.quote}" [${citation.n}]`).join(' '),
+    answer.citations.map((citation) => `${lead(citation)}"${citation.quote}" [${citation.n}]`).join(' '),
   );
 }
 
@@ -239,7 +246,9 @@ describe.each(SETUPS)('prompt injection, $name', (setup) => {
     const mallory = answer.citations.find((citation) => citation.speaker === 'Mallory');
     expect(mallory).toMatchObject({ chunkId: 'security-hour#1', episodeTitle: 'Security Hour: Keeping Agents Honest' });
     expect(INJECTION).toContain((mallory as Citation).quote);
-    expect(answer.answer).toContain(`Mallory said: "${(mallory as Citation).quote}" [${(mallory as Citation).n}]`);
+    expect(answer.answer).toContain(
+      `${lead(mallory as Citation)}"${(mallory as Citation).quote}" [${(mallory as Citation).n}]`,
+    );
   });
 
   test('POST /api/search returns the injected chunk as data, and nothing else leaks', async () => {

@@ -178,8 +178,9 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
       approximate: expect.any(Boolean),
       url: null,
       quote: expect.stringContaining(WIN_RATE_SENTENCE),
+      kind: 'shownotes',
     });
-    expect(body.answer).toContain(`"${winRate?.quote}" [${winRate?.n}]`);
+    expect(body.answer).toContain(`The show notes say: "${winRate?.quote}" [${winRate?.n}]`);
     expect(body.citations.map((citation) => citation.n)).toStrictEqual(
       body.citations.map((_citation, position) => position + 1),
     );
@@ -203,9 +204,10 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
       url: null,
       // The quote opens with the turn (hence 01:12); how much of the turn it takes in is the answerer's choice.
       quote: expect.stringMatching(/^I should give a lot of credit to my co-founder, Sharon\./u),
+      kind: 'transcript',
     });
     expect(sharon?.end).toBeGreaterThanOrEqual(72);
-    expect(body.answer).toContain(`Fan-yun Sun said: "${sharon?.quote}" [${sharon?.n}]`);
+    expect(body.answer).toContain(`At 01:12 Fan-yun Sun said: "${sharon?.quote}" [${sharon?.n}]`);
   });
 
   test('the same answer streams over SSE: sources, then text deltas, then end with the JSON body', async () => {

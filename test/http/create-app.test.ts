@@ -77,6 +77,7 @@ describe('read endpoints and JSON chat', () => {
         timestampLabel: '1:02:05',
         approximate: true,
         text: 'Evaluation sets keep agents honest.',
+        kind: 'transcript',
       },
       {
         chunkId: 'episode-one#0',
@@ -88,6 +89,7 @@ describe('read endpoints and JSON chat', () => {
         timestampLabel: '01:05',
         approximate: false,
         text: 'Vector search is only half of retrieval; keyword search matters too.',
+        kind: 'transcript',
       },
     ]);
     const scores = body.results.map((result) => result.score as number);

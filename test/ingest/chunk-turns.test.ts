@@ -158,7 +158,7 @@ describe('chunkShowNotes', () => {
       ],
     });
     // 5 words, then the 90-word paragraph cut at sentences into 45 + 45.
-    expect(chunks.map((piece) => piece.kind)).toStrictEqual(['shownotes', 'shownotes', 'shownotes']);
+    expect(chunks.map((piece) => piece.kind)).toStrictEqual(['shownotes', 'shownotes', 'chapters']);
     expect(chunks.slice(0, 2).map((piece) => wordCount(piece.text))).toStrictEqual([50, 45]);
     expect(chunks[0]!.text.startsWith('First paragraph here.\nSecond one.\nAlpha')).toBe(true);
     for (const piece of chunks.slice(0, 2)) {

@@ -108,14 +108,14 @@ describe('prepareEpisode on the bundled page', () => {
       );
       expect(chunked).toStrictEqual(expected);
     }
-    expect(heather.chunks.every((chunk) => chunk.kind === 'shownotes')).toBe(true);
+    expect(heather.chunks.every((chunk) => chunk.kind === 'shownotes' || chunk.kind === 'promo')).toBe(true);
   });
 
   test('every show-notes word lands in exactly one chunk; the chapter list is its own chunks', () => {
     for (const [index, { chunks }] of prepared.entries()) {
-      const notes = chunks.filter((chunk) => chunk.kind === 'shownotes' && chunk.start === null);
+      const notes = chunks.filter((chunk) => chunk.kind !== 'transcript' && chunk.start === null);
       expect(words(notes.map((chunk) => chunk.text).join('\n'))).toStrictEqual(words(parsed[index]!.showNotes ?? ''));
-      const lists = chunks.filter((chunk) => chunk.kind === 'shownotes' && chunk.start !== null);
+      const lists = chunks.filter((chunk) => chunk.kind === 'chapters' && chunk.start !== null);
       expect(lists.flatMap((chunk) => chunk.anchors).length).toBe(parsed[index]!.chapters.length);
     }
   });
@@ -124,7 +124,7 @@ describe('prepareEpisode on the bundled page', () => {
     for (const { chunks } of prepared) {
       for (const chunk of chunks) {
         const count = chunk.text.split(/\s+/).length;
-        if (chunk.kind === 'shownotes') expect(count).toBeLessThanOrEqual(80);
+        if (chunk.kind !== 'transcript') expect(count).toBeLessThanOrEqual(80);
         // 80 words, plus the `Name:` prefixes of a grouped chunk and a swallowed scrap.
         else expect(count).toBeLessThanOrEqual(95);
         if (chunk.kind === 'transcript') expect(count).toBeGreaterThanOrEqual(5);
@@ -151,7 +151,7 @@ describe('prepareEpisode on the bundled page', () => {
 
   test('"when do they discuss enterprise deployment" can cite the chapter list line', () => {
     const list = mistral.chunks.find((chunk) => chunk.text.includes('17:56 Enterprise Deployment and Privacy'))!;
-    expect(list.kind).toBe('shownotes');
+    expect(list.kind).toBe('chapters');
     const offset = list.text.indexOf('17:56 Enterprise Deployment and Privacy');
     expect(timeAtOffset(list, offset)).toStrictEqual({ seconds: 1076, approximate: false });
   });

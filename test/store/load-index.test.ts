@@ -91,6 +91,28 @@ describe('loadIndex', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  test('an index written before chapter lists had a kind of their own loads with its show notes reclassified', async () => {
+    const legacy: Chunk[] = [
+      {
+        ...chunk('alpha', 0, 'We talk about tomatoes and why they matter.'),
+        kind: 'shownotes',
+        speaker: null,
+        speakers: [],
+      },
+      {
+        ...chunk('alpha', 1, '00:00 Welcome\n03:10 Tomatoes at scale\n07:45 Rockets'),
+        kind: 'shownotes',
+        speaker: null,
+        speakers: [],
+      },
+      { ...chunk('alpha', 2, 'Guest: https://example.com/guest'), kind: 'shownotes', speaker: null, speakers: [] },
+      chunk('alpha', 3, 'alpha talks about tomatoes'),
+    ];
+    await buildIndex(dir, embeddings, legacy);
+    const index = await loadIndex({ dir, embeddings });
+    expect(index.chunks.map((entry) => entry.kind)).toStrictEqual(['shownotes', 'chapters', 'promo', 'transcript']);
+  });
+
   test('says how to create the index when there is none', async () => {
     expect(await codeOf(loadIndex({ dir, embeddings }))).toStrictEqual({
       code: 'index:missing',

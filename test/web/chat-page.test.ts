@@ -27,7 +27,7 @@ const AGENTS_TITLE = 'Evaluating Agents: Lessons from Production';
 // The extractive answerer carries a short quote on into the speaker's next sentence.
 const HYBRID_QUOTE =
   'Hybrid retrieval wins because keyword search catches the exact product names that vector search blurs together. We run both and fuse the scores before anything reaches the model.';
-const HYBRID_ANSWER = `Ada Byron said: "${HYBRID_QUOTE}" [1]`;
+const HYBRID_ANSWER = `At 12:34 Ada Byron said: "${HYBRID_QUOTE}" [1]`;
 const KEYWORD_QUESTION = 'What did they say about keyword search and vector search?';
 
 let browser: Browser;
@@ -136,7 +136,7 @@ describe('asking', () => {
     expect(await page.locator('.welcome').count()).toBe(0);
     await expect
       .poll(() => page.locator('#announcer').textContent())
-      .toBe(`Answer ready, with 1 source: Ada Byron said: "${HYBRID_QUOTE}"`);
+      .toBe(`Answer ready, with 1 source: At 12:34 Ada Byron said: "${HYBRID_QUOTE}"`);
   });
 
   test('shows partial text while streaming; Stop aborts the request and keeps what arrived', async () => {
@@ -189,15 +189,17 @@ describe('asking', () => {
     const page = await openPage();
     const starters = page.locator('.starter-list .starter');
     await starters.first().waitFor();
+    // Newest episode first, one kind of question each: its subject, then the guest of the oldest.
     expect(await starters.allTextContents()).toStrictEqual([
-      'What was said about Prompt Injection and Friends?',
-      'Who talked about Lessons from Production, and what was their view?',
-      'What are the key points on Vector Search in Practice?',
+      'What do they say about Prompt Injection and Friends?',
+      'What do they say about Lessons from Production?',
+      'Who is Ada Byron, and what are they working on?',
+      'What do they say about Vector Search in Practice?',
     ]);
     await starters.nth(2).click();
     await page.locator('.thread > .turn:not(.turn-streaming)').waitFor();
     expect(await lastTurn(page).locator('.question-text').textContent()).toBe(
-      'What are the key points on Vector Search in Practice?',
+      'Who is Ada Byron, and what are they working on?',
     );
   });
 
@@ -255,6 +257,72 @@ describe('citations and sources', () => {
     await expect.poll(() => chip.evaluate((element) => element === document.activeElement)).toBe(true);
   });
 
+  test('[1, 2] and [1][2] markers become chips naming their episode; show notes are labelled as such', async () => {
+    const transcript = fakeCitation({
+      chunkId: CHAT_PAGE_CHUNKS[0]!.chunkId,
+      episodeId: VECTOR_EPISODE,
+      episodeTitle: VECTOR_TITLE,
+      speaker: 'Ada Byron',
+      timestampLabel: '12:34',
+      // The episode's own media, which the page's security policy allows (the sources panel plays it).
+      url: 'https://media.example.com/vector-search.mp3#t=65',
+    });
+    const notes = fakeCitation({
+      n: 2,
+      chunkId: `${AGENTS_EPISODE}#9`,
+      episodeId: AGENTS_EPISODE,
+      episodeTitle: AGENTS_TITLE,
+      speaker: null,
+      start: null,
+      end: null,
+      timestampLabel: null,
+      url: null,
+      quote: 'The notes list every evaluation set we mention.',
+      kind: 'shownotes',
+    });
+    const answer = fakeChatAnswer({
+      answer: 'Both agree [1, 2]. Again [1][2]. Not a source: [2020].',
+      citations: [{ ...transcript, kind: 'transcript' }, notes],
+    });
+    const listServer = await startPageServer({
+      chunks: CHAT_PAGE_CHUNKS,
+      episodes: CHAT_PAGE_EPISODES,
+      answerer: new ScriptedAnswerer(answer),
+    });
+    try {
+      const page = await openPage({ url: listServer.url });
+      await page.locator('.welcome').waitFor();
+      await ask(page, 'Do they agree on evaluation sets?');
+      const chips = lastTurn(page).locator('.citation-chip');
+      expect(await chips.allTextContents()).toStrictEqual(['[1]', '[2]', '[1]', '[2]']);
+      expect(await lastTurn(page).locator('.answer-body').textContent()).toBe(
+        'Both agree [1][2]. Again [1][2]. Not a source: [2020].',
+      );
+      expect(await chips.evaluateAll((all) => all.map((chip) => chip.getAttribute('aria-label')))).toStrictEqual([
+        `Source 1: ${VECTOR_TITLE}, Ada Byron · 12:34`,
+        `Source 2: ${AGENTS_TITLE}, Show notes`,
+        `Source 1: ${VECTOR_TITLE}, Ada Byron · 12:34`,
+        `Source 2: ${AGENTS_TITLE}, Show notes`,
+      ]);
+      await chips.nth(1).hover();
+      const tooltip = page.locator('#citation-tooltip');
+      await tooltip.waitFor();
+      expect(await tooltip.locator('p').allTextContents()).toStrictEqual([
+        `“${notes.quote}”`,
+        'Show notes',
+        AGENTS_TITLE,
+      ]);
+      await chips.nth(1).click();
+      const card = page.locator('#sources-list .source-card').nth(1);
+      await card.waitFor();
+      expect(await card.locator('.source-title').textContent()).toBe(`[2] ${AGENTS_TITLE}`);
+      expect(await card.locator('.source-meta').textContent()).toBe('Show notes');
+      expect(await card.locator('.source-time').count()).toBe(0);
+    } finally {
+      await listServer.close();
+    }
+  });
+
   test('an estimated time is marked ≈ and "copy reference" copies Episode — Speaker — time — "quote"', async () => {
     const page = await openPage();
     await page.locator('.welcome').waitFor();
@@ -287,7 +355,7 @@ describe('citations and sources', () => {
     expect(await page.locator('#episode-list .episode-option:visible .episode-title').allTextContents()).toStrictEqual([
       AGENTS_TITLE,
     ]);
-    await page.getByLabel(AGENTS_TITLE).check();
+    await page.getByRole('checkbox', { name: AGENTS_TITLE }).check();
     await page.locator('#episode-done').click();
     expect(await page.locator('#episode-filter-summary').textContent()).toBe(`Episodes: ${AGENTS_TITLE}`);
 

@@ -1,11 +1,12 @@
 /**
  * Takes the README screenshots of a real answer from a running podcite server:
  *
- *   npx tsx test/web/take-screenshots.ts http://127.0.0.1:3000 ["QUESTION"]
+ *   npx tsx test/web/take-screenshots.ts http://127.0.0.1:3000 ["QUESTION"] [NAME]
  *
  * Without a question it asks the page's first starter question (drawn from the corpus). Writes
  * docs/screenshots/chat-desktop.png (1280 px, sources panel open), chat-desktop-dark.png,
- * chat-mobile.png and chat-mobile-sources.png (390 px). Uses /usr/bin/chromium (CHROMIUM_PATH).
+ * chat-mobile.png and chat-mobile-sources.png (390 px); with NAME, only docs/screenshots/NAME.png
+ * (1280 px, light, sources panel open). Uses /usr/bin/chromium (CHROMIUM_PATH).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,14 +17,18 @@ import { launchBrowser } from '../support/browser.js';
 const OUTPUT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 async function main(): Promise<void> {
-  const [url, question] = process.argv.slice(2);
-  if (!url || !/^https?:\/\//.test(url)) {
-    console.error('usage: npx tsx test/web/take-screenshots.ts SERVER_URL ["QUESTION"]');
+  const [url, question, name] = process.argv.slice(2);
+  if (!url || !/^https?:\/\//.test(url) || (name !== undefined && !/^[\w-]+$/u.test(name))) {
+    console.error('usage: npx tsx test/web/take-screenshots.ts SERVER_URL ["QUESTION"] [NAME]');
     process.exit(2);
   }
   await mkdir(OUTPUT_DIR, { recursive: true });
   const browser = await launchBrowser();
   try {
+    if (name) {
+      await shoot({ browser, url, question, width: 1280, height: 860, colorScheme: 'light', name });
+      return;
+    }
     await shoot({ browser, url, question, width: 1280, height: 860, colorScheme: 'light', name: 'chat-desktop' });
     await shoot({ browser, url, question, width: 1280, height: 860, colorScheme: 'dark', name: 'chat-desktop-dark' });
     await shoot({ browser, url, question, width: 390, height: 844, colorScheme: 'light', name: 'chat-mobile' });

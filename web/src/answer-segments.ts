@@ -6,8 +6,9 @@
 export type AnswerSegment = { kind: 'text'; text: string } | { kind: 'citation'; n: number };
 
 /**
- * Paragraphs are separated by blank lines. A marker becomes a citation segment only when `n` is in
- * `knownCitations`; anything else (`[2020]`, a marker whose source has not arrived yet) stays text.
+ * Paragraphs are separated by blank lines. `[2]`, `[2][3]` and `[2, 3]` become citation segments
+ * (one per number) only when every number in the brackets is in `knownCitations`; anything else
+ * (`[2020]`, a marker whose source has not arrived yet) stays text.
  */
 export function splitAnswer(answer: string, knownCitations: ReadonlySet<number>): AnswerSegment[][] {
   return answer
@@ -21,15 +22,15 @@ function splitParagraph(paragraph: string, knownCitations: ReadonlySet<number>):
   const segments: AnswerSegment[] = [];
   let pending = '';
   let position = 0;
-  for (const match of paragraph.matchAll(/\[(\d{1,3})\]/g)) {
-    const n = Number(match[1]);
+  for (const match of paragraph.matchAll(/\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g)) {
+    const numbers = (match[1] ?? '').split(',').map((part) => Number(part.trim()));
     const index = match.index;
     pending += paragraph.slice(position, index);
     position = index + match[0].length;
-    if (knownCitations.has(n)) {
+    if (numbers.every((n) => knownCitations.has(n))) {
       if (pending) segments.push({ kind: 'text', text: pending });
       pending = '';
-      segments.push({ kind: 'citation', n });
+      for (const n of numbers) segments.push({ kind: 'citation', n });
     } else {
       pending += match[0];
     }

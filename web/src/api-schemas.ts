@@ -5,7 +5,10 @@
  * each schema to the server's own type in src/domain.ts, so the two cannot drift apart silently.
  */
 import * as z from 'zod/mini';
-import type { ChatAnswer, Citation, SearchResult } from '../../src/domain.js';
+import type { ChatAnswer, ChunkKind, Citation, SearchResult } from '../../src/domain.js';
+
+/** `Chunk.kind` values (the page bundles no zod schema from the server, only its types). */
+const CHUNK_KINDS: ChunkKind[] = ['transcript', 'shownotes', 'chapters', 'promo'];
 
 export const citationSchema: z.ZodMiniType<Citation> = z.object({
   n: z.number(),
@@ -19,6 +22,7 @@ export const citationSchema: z.ZodMiniType<Citation> = z.object({
   approximate: z.boolean(),
   url: z.nullable(z.string()),
   quote: z.string(),
+  kind: z.optional(z.enum(CHUNK_KINDS)),
 });
 
 export const chatAnswerSchema: z.ZodMiniType<ChatAnswer> = z.object({
@@ -91,6 +95,7 @@ export const searchResultSchema: z.ZodMiniType<SearchResult> = z.object({
   approximate: z.boolean(),
   text: z.string(),
   score: z.number(),
+  kind: z.optional(z.enum(CHUNK_KINDS)),
 });
 
 export const searchResponseSchema = z.object({ results: z.array(searchResultSchema) });

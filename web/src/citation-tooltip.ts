@@ -4,7 +4,7 @@
  */
 import type { Citation } from '../../src/domain.js';
 import { element, requiredElement } from './dom.js';
-import { speakerLabel, timeLabel } from './format-reference.js';
+import { sourceLabel } from './format-reference.js';
 
 export interface CitationTooltip {
   /** Wires a chip: hover or focus shows the card for `citation`, leaving or Escape hides it. */
@@ -22,10 +22,7 @@ export function createCitationTooltip(): CitationTooltip {
     owner = chip;
     tooltip.replaceChildren(
       element('p', { className: 'tooltip-quote', text: `“${citation.quote}”` }),
-      element('p', {
-        className: 'tooltip-meta',
-        text: [speakerLabel(citation), timeLabel(citation)].join(' · '),
-      }),
+      element('p', { className: 'tooltip-meta', text: sourceLabel(citation) }),
       element('p', { className: 'tooltip-episode', text: citation.episodeTitle }),
     );
     tooltip.hidden = false;

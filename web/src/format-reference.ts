@@ -8,19 +8,40 @@ export function timeLabel(citation: Pick<Citation, 'timestampLabel' | 'approxima
 }
 
 /**
- * Who a citation is from: the speaker, or "Show notes" for a passage with neither speaker nor time
- * (episode descriptions are not said at a moment of the audio).
+ * Whether a citation is from the episode's show notes, which are not said at a moment of the audio:
+ * the page then shows "Show notes" and no speaker or time. Older servers send no `kind`; a passage
+ * with neither speaker nor time is show notes there too.
  */
-export function speakerLabel(citation: Pick<Citation, 'speaker' | 'timestampLabel'>): string {
-  if (citation.speaker) return citation.speaker;
-  return citation.timestampLabel === null ? 'Show notes' : 'Unknown speaker';
+export function isShowNotes(citation: Pick<Citation, 'speaker' | 'timestampLabel' | 'kind'>): boolean {
+  if (citation.kind !== undefined) return citation.kind === 'shownotes';
+  return citation.speaker === null && citation.timestampLabel === null;
 }
 
-/** `Episode — Speaker — h:mm:ss — "quote"`; the speaker part is left out when unknown. */
+/**
+ * Who a citation is from: the speaker; "Show notes"; "Chapter list" or "Sponsor or links" for the
+ * nearest passages of those kinds (never quoted as evidence); else "Unknown speaker".
+ */
+export function speakerLabel(citation: Pick<Citation, 'speaker' | 'timestampLabel' | 'kind'>): string {
+  if (isShowNotes(citation)) return 'Show notes';
+  if (citation.kind === 'chapters') return 'Chapter list';
+  if (citation.kind === 'promo') return 'Sponsor or links';
+  return citation.speaker ?? 'Unknown speaker';
+}
+
+/** Speaker and time for labels ("Ada Byron · 12:34"), or just "Show notes" (no moment in the audio). */
+export function sourceLabel(citation: Pick<Citation, 'speaker' | 'timestampLabel' | 'approximate' | 'kind'>): string {
+  if (isShowNotes(citation)) return 'Show notes';
+  return `${speakerLabel(citation)} · ${timeLabel(citation)}`;
+}
+
+/** `Episode — Speaker — h:mm:ss — "quote"` (`Episode — Show notes — "quote"`); an unknown speaker is left out. */
 export function formatReference(citation: Citation): string {
   const parts = [citation.episodeTitle];
-  if (citation.speaker) parts.push(citation.speaker);
-  parts.push(timeLabel(citation));
+  if (isShowNotes(citation)) parts.push('Show notes');
+  else {
+    if (citation.speaker) parts.push(citation.speaker);
+    parts.push(timeLabel(citation));
+  }
   parts.push(`"${citation.quote}"`);
   return parts.join(' — ');
 }

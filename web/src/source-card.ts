@@ -6,7 +6,7 @@
 import type { Citation } from '../../src/domain.js';
 import { copyText } from './copy-text.js';
 import { element } from './dom.js';
-import { formatReference, speakerLabel, timeLabel } from './format-reference.js';
+import { formatReference, isShowNotes, speakerLabel, timeLabel } from './format-reference.js';
 
 export interface SourceCardOptions {
   citation: Citation;
@@ -26,15 +26,18 @@ export function renderSourceCard(options: SourceCardOptions): HTMLLIElement {
     children: [element('p', { text: citation.quote })],
   });
 
+  // Show notes have no speaker and no moment in the audio: the card says "Show notes" and nothing more.
   const meta = element('p', {
     className: 'source-meta',
     children: [
       element('span', { className: 'source-speaker', text: speakerLabel(citation) }),
-      element('span', {
-        className: 'source-time',
-        text: timeLabel(citation),
-        attributes: citation.approximate ? { title: 'Estimated time: the transcript has no exact mark here' } : {},
-      }),
+      isShowNotes(citation)
+        ? null
+        : element('span', {
+            className: 'source-time',
+            text: timeLabel(citation),
+            attributes: citation.approximate ? { title: 'Estimated time: the transcript has no exact mark here' } : {},
+          }),
     ],
   });
 

@@ -6,6 +6,7 @@ import type { Citation } from '../../src/domain.js';
 import { splitAnswer } from './answer-segments.js';
 import type { CitationTooltip } from './citation-tooltip.js';
 import { element } from './dom.js';
+import { sourceLabel } from './format-reference.js';
 import { renderSourceCard } from './source-card.js';
 import type { ThreadTurn } from './thread-store.js';
 
@@ -88,7 +89,12 @@ function renderAnswer(turn: ThreadTurn, context: TurnViewContext): HTMLElement {
       const chip = element('button', {
         className: 'citation-chip',
         text: `[${segment.n}]`,
-        attributes: { type: 'button', 'aria-label': `Source ${segment.n}`, 'data-citation': String(segment.n) },
+        attributes: {
+          type: 'button',
+          // The chip names its episode and moment, so a screen reader (and the title tooltip) says where it points.
+          'aria-label': `Source ${segment.n}: ${citation.episodeTitle}, ${sourceLabel(citation)}`,
+          'data-citation': String(segment.n),
+        },
       });
       context.tooltip.attach(chip, citation);
       chip.addEventListener('click', () => context.openSources(turn, segment.n));

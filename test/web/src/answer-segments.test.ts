@@ -26,3 +26,17 @@ test('blank lines separate paragraphs; markup stays plain text', () => {
 test('an empty answer has no paragraphs', () => {
   expect(splitAnswer('  ', new Set())).toStrictEqual([]);
 });
+
+test('[2, 3] lists and [2][3] runs become one citation per number; a list naming an unknown source stays text', () => {
+  expect(splitAnswer('Both [2, 3] and [2][3], not [2, 9].', new Set([2, 3]))).toStrictEqual([
+    [
+      { kind: 'text', text: 'Both ' },
+      { kind: 'citation', n: 2 },
+      { kind: 'citation', n: 3 },
+      { kind: 'text', text: ' and ' },
+      { kind: 'citation', n: 2 },
+      { kind: 'citation', n: 3 },
+      { kind: 'text', text: ', not [2, 9].' },
+    ],
+  ]);
+});

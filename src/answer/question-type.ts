@@ -1,0 +1,69 @@
+/**
+ * What kind of answer a question wants, read from its wording: a person, a time, an amount, a
+ * reason, or (the rest) a description. The extractive answerer prefers sentences that state that
+ * kind of thing over sentences that only share the question's words.
+ */
+import { asksForQuantity } from './score-sentences.js';
+
+export type QuestionType = 'who' | 'when' | 'quantity' | 'why' | 'what';
+
+/** "When does…", "At what timestamp…", "What time…", "How far into…". */
+export function isWhenQuestion(question: string): boolean {
+  return /^\s*(?:when\b|at what (?:time|point|timestamp|minute|moment)\b|what time\b|at which (?:time|point|timestamp)\b|how (?:far|long) into\b)|\btimestamp\b/i.test(
+    question,
+  );
+}
+
+/** The question's type; "when" wins over the others ("When did they say how much…" asks for a time). */
+export function questionType(question: string): QuestionType {
+  if (isWhenQuestion(question)) return 'when';
+  if (
+    /^\s*(?:who|whom|whose)\b|\bwho (?:is|are|was|were|founded|started|created|built|made|said|runs|leads)\b/iu.test(
+      question,
+    )
+  ) {
+    return 'who';
+  }
+  if (asksForQuantity(question)) return 'quantity';
+  if (
+    /^\s*why\b|\bwhat (?:is|was) the reason\b|\bwhy (?:do|does|did|is|are|was|were|would|should)\b/iu.test(question)
+  ) {
+    return 'why';
+  }
+  return 'what';
+}
+
+/** Words a sentence about people uses: founding, roles, careers, introductions. */
+const STATES_PERSON =
+  /\b(?:co-?found(?:er|ers|ed|ing)?|found(?:ed|er|ers|ing)|ceo|cto|chief|started|creator|created|invented|my name|i'?m|i am|we are|joined|background|ph\.?d|professor|worked (?:at|on|for)|grew up|studied|research(?:er|ers)?|lead|led|engineer|scientist|team|previously|before that)\b/iu;
+/** A capitalised word inside a sentence, not its first word and not "I": most likely a name. */
+const INNER_NAME = /(?<=\S\s+)(?!I\b)\p{Lu}[\p{L}’'-]+/u;
+/** Words that give a reason. */
+const STATES_REASON =
+  /\b(?:because|since|so that|in order to|the reason|that'?s why|which is why|due to|the idea (?:is|was)|the goal (?:is|was)|the point (?:is|was)|so we|so you|the problem (?:is|was))\b/iu;
+
+/** A sentence where someone says who they or a colleague are: "my co-founder, Sharon", "I lead the audio team". */
+const STATES_ROLE =
+  /\b(?:(?:my|our|his|her|the other) co-?founders?|co-?founded|i (?:founded|started|lead|run|joined|work (?:on|at))|i'?m (?:the|a|an) |i am (?:the|a|an) |my name is|my background|(?:he|she) (?:is|was) (?:the|a|an|our) )/iu;
+
+/** Sentence factor for a "who" question. */
+const PERSON_FACTOR = 1.2;
+/** Sentence factor for a "who" question when the sentence states someone's role. */
+const ROLE_FACTOR = 1.5;
+/** Sentence factor for a "why" question. */
+const REASON_FACTOR = 1.2;
+
+/**
+ * How well a sentence's wording fits the type of answer wanted (1 = neutral). Amounts are handled
+ * by `scoreSentences` itself; "when" answers are placed by time, not by wording.
+ */
+export function answerTypeFit(type: QuestionType, sentence: string): number {
+  if (type === 'who') {
+    if (STATES_ROLE.test(sentence)) return ROLE_FACTOR;
+    const person = STATES_PERSON.test(sentence);
+    const name = INNER_NAME.test(sentence);
+    return person && name ? PERSON_FACTOR : person || name ? (1 + PERSON_FACTOR) / 2 : 1;
+  }
+  if (type === 'why') return STATES_REASON.test(sentence) ? REASON_FACTOR : 1;
+  return 1;
+}

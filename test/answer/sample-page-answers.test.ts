@@ -1,0 +1,108 @@
+/**
+ * The first answers a newcomer sees (issue 16), on the bundled sample page: parsed and chunked by
+ * the real ingest code, searched by the shipped hybrid retriever (BM25 + a deterministic hashing
+ * embedder standing in for the model), answered by the offline answerer.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { parseScrapedPage } from '../../ingest/parsers/scraped-page.js';
+import { prepareEpisode } from '../../ingest/prepare-episode.js';
+import { createExtractiveAnswerer } from '../../src/answer/extractive-answerer.js';
+import type { Answerer, ChatAnswer, Chunk } from '../../src/domain.js';
+import { createRetriever } from '../../src/retrieval/create-retriever.js';
+import type { LoadedIndex } from '../../src/store/loaded-index.js';
+import { HashingEmbeddings } from '../support/hashing-embeddings.js';
+import { createInMemoryIndex } from '../support/in-memory-index.js';
+
+let index: LoadedIndex;
+let answerer: Answerer;
+
+beforeAll(async () => {
+  const page = readFileSync(new URL('../../data/latent-space-episodes.txt', import.meta.url), 'utf8');
+  const prepared = parseScrapedPage(page, { fileName: 'latent-space-episodes.txt' }).map((episode) =>
+    prepareEpisode(episode, { source: 'data/latent-space-episodes.txt' }),
+  );
+  const embeddings = new HashingEmbeddings();
+  index = await createInMemoryIndex({
+    chunks: prepared.flatMap((episode) => episode.chunks),
+    embeddings,
+    manifest: { episodes: prepared.map((episode) => episode.episode) },
+  });
+  answerer = createExtractiveAnswerer({ retriever: createRetriever({ index, embeddings }), index });
+});
+
+async function ask(message: string): Promise<ChatAnswer> {
+  for await (const event of answerer.answer({ message, history: [] }, {})) {
+    if (event.type === 'end') return event.answer;
+  }
+  throw new Error('no end event');
+}
+
+function chunkOf(chunkId: string): Chunk {
+  const chunk = index.chunkById.get(chunkId);
+  if (!chunk) throw new Error(`no chunk ${chunkId}`);
+  return chunk;
+}
+
+describe('answers on the bundled sample', () => {
+  test('the chapter lists are chunks of their own kind, never quoted for a content question', async () => {
+    const lists = index.chunks.filter((chunk) => chunk.kind === 'chapters');
+    expect(lists.map((chunk) => chunk.text.split('\n')[0])).toContain('00:00 Benchmarking Gets Hard');
+    const answer = await ask('How does Moonlake think about world models versus video generation?');
+    expect(answer.answerable).toBe(true);
+    expect(answer.citations.length).toBeGreaterThan(0);
+    for (const citation of answer.citations) {
+      expect(chunkOf(citation.chunkId).kind).toBe('transcript');
+      expect(citation.quote).not.toMatch(/\d{1,2}:\d{2}\s+\p{Lu}/u);
+      expect(citation.speaker).not.toBeNull();
+      expect(answer.answer).toContain(`${citation.speaker} said: "${citation.quote}" [${citation.n}]`);
+    }
+    expect(answer.answer).not.toContain('Benchmarking Gets Hard');
+  });
+
+  test('up to three quotes, each from a different moment, each introduced by its time and speaker', async () => {
+    const answer = await ask('Who founded Moonlake and what is their background?');
+    expect(answer.answerable).toBe(true);
+    expect(answer.citations.length).toBeGreaterThanOrEqual(1);
+    expect(answer.citations.length).toBeLessThanOrEqual(3);
+    expect(new Set(answer.citations.map((citation) => citation.chunkId)).size).toBe(answer.citations.length);
+    for (const citation of answer.citations) {
+      // Show notes have no speaker or time, and are introduced as what they are.
+      expect(answer.answer).toContain(
+        citation.kind === 'shownotes'
+          ? `The show notes say: "${citation.quote}"`
+          : `At ${citation.approximate ? 'about ' : ''}${citation.timestampLabel} ${citation.speaker} said: "${citation.quote}"`,
+      );
+      // A quote is whole sentences: it ends on closing punctuation, never mid-phrase.
+      expect(citation.quote).toMatch(/[.!?…]["'”’)]*$/u);
+    }
+  });
+
+  test('a "when" question is answered with the time, from the chapter that names the topic', async () => {
+    const answer = await ask('When do they talk about enterprise deployment and privacy?');
+    expect(answer.answerable).toBe(true);
+    const [first] = answer.citations;
+    expect(chunkOf(first!.chunkId).kind).toBe('transcript');
+    // The chapter list puts "Enterprise Deployment and Privacy" at 17:56; the first turn of it starts within seconds.
+    expect(Math.abs(first!.start! - 1076)).toBeLessThanOrEqual(5);
+    expect(answer.answer).toContain(`at ${first!.timestampLabel}`);
+    expect(answer.answer).toContain('"Enterprise Deployment and Privacy" chapter');
+  });
+
+  test('show notes are quoted as show notes: no speaker, no time', async () => {
+    const answer = await ask('What win rate does Voxtral TTS have against ElevenLabs Flash?');
+    expect(answer.answerable).toBe(true);
+    const notes = answer.citations.find((citation) => chunkOf(citation.chunkId).kind === 'shownotes');
+    expect(notes).toMatchObject({ speaker: null, start: null, timestampLabel: null, kind: 'shownotes' });
+    expect(answer.answer).toContain(`The show notes say: "${notes!.quote}" [${notes!.n}]`);
+  });
+
+  test.each([
+    'What valuation did Moonlake raise its seed round at?',
+    'What did swyx say about the Apple Vision Pro?',
+    'What is the recipe for sourdough bread?',
+  ])('abstains on a question the episodes do not answer: %s', async (question) => {
+    const answer = await ask(question);
+    expect([answer.answerable, answer.citations]).toStrictEqual([false, []]);
+  });
+});
