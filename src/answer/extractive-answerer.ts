@@ -95,11 +95,6 @@ const MAX_FOLLOWING_SENTENCES = 2;
 
 export { isWhenQuestion } from './question-type.js';
 
-/** How strongly the retrieved sentences support any answer: the best sentence's coverage (0..1). */
-export function answerSupport(scored: ScoredSentence[]): number {
-  return scored.reduce((best, entry) => Math.max(best, entry.coverage), 0);
-}
-
 /**
  * The support the answerer compares with its abstention threshold for a question and the hits it
  * may quote: 1 for a "when" question whose wording names a chapter of a retrieved episode, else

@@ -10,11 +10,6 @@ import type { PodciteMetrics } from '../metrics/create-metrics.js';
  */
 const CALLER_REQUEST_ID = /^[A-Za-z0-9._:/+=-]{1,128}$/;
 
-/** The request's id (`X-Request-Id`), once `requestLog` has run. */
-export function requestIdOf(response: Response): string | undefined {
-  return response.locals.requestId as string | undefined;
-}
-
 /** The logger that stamps this request's id on every line; `fallback` outside a logged request. */
 export function requestLogger(response: Response, fallback: Logger): Logger {
   return (response.locals.logger as Logger | undefined) ?? fallback;
@@ -55,7 +50,6 @@ export function requestLog(options: { logger: Logger; metrics: PodciteMetrics })
     const offered = request.get('x-request-id');
     const requestId = offered !== undefined && CALLER_REQUEST_ID.test(offered) ? offered : randomUUID();
     const logger = options.logger.child({ requestId });
-    response.locals.requestId = requestId;
     response.locals.logger = logger;
     response.set('X-Request-Id', requestId);
     const started = performance.now();
