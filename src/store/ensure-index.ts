@@ -35,7 +35,9 @@ export async function ensureIndex(options: {
     if (!(error instanceof PodciteError) || error.code !== 'index:missing') throw error;
   }
   const paths = options.corpusPaths ?? [SAMPLE_CORPUS];
-  log(`No index at ${config.indexDir} yet: indexing the sample corpus first (one time, about a minute).`);
+  // The static table embeds the sample in about a second; the USE lite transformer takes a minute.
+  const duration = config.embeddings === 'local' ? 'a few seconds' : 'about a minute';
+  log(`No index at ${config.indexDir} yet: indexing the sample corpus first (one time, ${duration}).`);
   // The server's embedder already has a worker per core and is used as it is (no second set of
   // models); one that embeds in this thread (ask, eval) gets a worker-backed copy for the ingest.
   const ingestEmbeddings = embeddings.suitsBulkIngest

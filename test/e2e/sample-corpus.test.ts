@@ -120,7 +120,7 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
   test('first start ingested the sample corpus and said so', () => {
     // Status lines are plain text; the request log's JSON lines go to the same callback.
     const status = serverLog.filter((line) => !line.startsWith('{'));
-    expect(status[0]).toBe(`No index at ${indexDir} yet: indexing the sample corpus first (one time, about a minute).`);
+    expect(status[0]).toBe(`No index at ${indexDir} yet: indexing the sample corpus first (one time, a few seconds).`);
     expect(status.at(-1)).toMatch(/^podcite: 5 episodes, [1-9]\d* chunks, extractive answers\.$/);
   });
 
