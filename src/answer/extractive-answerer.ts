@@ -438,7 +438,8 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       if (when && citation.timestampLabel !== null) {
         const who = entry.sentence.speaker ?? 'The conversation';
         const where = entry === chapter ? `, at the start of the "${chapter.chapterTitle}" chapter` : '';
-        return `${who} gets to this at ${citation.timestampLabel}${where}: "${citation.quote}" [${citation.n}]`;
+        const about = citation.approximate ? 'about ' : '';
+        return `${who} gets to this at ${about}${citation.timestampLabel}${where}: "${citation.quote}" [${citation.n}]`;
       }
       return `${leadFor(entry, citation)}"${citation.quote}" [${citation.n}]`;
     });

@@ -163,6 +163,31 @@ describe('createExtractiveAnswerer', () => {
     ]);
   });
 
+  test('a "when" question whose time is estimated says "about", as other answers do', async () => {
+    const estimated: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'dreamer#9',
+      episodeId: 'dreamer',
+      episodeTitle: 'Dreamer: Agents for Everyone',
+      speaker: 'David Singleton',
+      speakers: ['David Singleton'],
+      text: 'The sidekick keeps a private notebook for every user of the agent.',
+      start: 300,
+      end: 330,
+      approximate: true,
+      anchors: [{ offset: 0, seconds: 300, approximate: true }],
+    };
+    const index = await createSampleIndex([...sampleChunks, estimated]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([estimated]), index });
+    const events = await collect(
+      answerer.answer({ message: 'When does David talk about the private notebook of the sidekick?', history: [] }, {}),
+    );
+    const end = events.at(-1);
+    expect(end?.type === 'end' ? end.answer.answer : undefined).toBe(
+      'David Singleton gets to this at about 05:00: "The sidekick keeps a private notebook for every user of the agent." [1]',
+    );
+  });
+
   test('a "when" question naming a chapter cites the first sentence of that chapter', async () => {
     const chapter = 'Building A Conference App';
     const appChunks = [
