@@ -20,7 +20,8 @@ export function formatIngestReport(report: IngestReport, options: { seconds?: nu
     }
     for (const note of file.notes ?? []) lines.push(`  note: ${note}`);
   }
-  if (report.files.length === 0) lines.push('No transcript files found.');
+  // `--remove SHOW_ID` alone reads no files by design; the removal lines below are its report.
+  if (report.files.length === 0 && report.episodes.removed.length === 0) lines.push('No transcript files found.');
   if (report.previousIndexProblem) {
     lines.push(`The previous index could not be read and was rebuilt: ${report.previousIndexProblem}`);
   }

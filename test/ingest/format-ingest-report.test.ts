@@ -37,6 +37,18 @@ describe('formatIngestReport', () => {
     ]);
   });
 
+  test('a run that only removed a show reports the removal, not a search for files', () => {
+    const removal = {
+      ...report([], true),
+      episodes: { added: [], updated: [], unchanged: [], removed: ['bees'], kept: ['other'] },
+    };
+    expect(formatIngestReport(removal)).toStrictEqual([
+      'Index written at /tmp/index: 1 episode (0 added, 0 updated, 0 unchanged, 1 removed, 1 kept as they were (outside these paths, or their file failed)), 0 chunks; embedded 0, reused 0.',
+      'Removed: bees',
+    ]);
+    expect(formatIngestReport(report([], false))[0]).toBe('No transcript files found.');
+  });
+
   test('does not claim other files were indexed when every file failed', () => {
     expect(formatIngestReport(report([broken], false)).at(-1)).toBe('1 file failed.');
   });
