@@ -26,6 +26,14 @@ const ITEM_CONCURRENCY = 4;
  * run, which continues where this one stopped.
  */
 export const FEED_BUDGET_MS = 30 * 60_000;
+/**
+ * Transcript, chapters and transcription text one feed's items may bring in per run (characters).
+ * Each body is capped at `MAX_TRANSCRIPT_BYTES`, but a feed may list thousands of items and their
+ * episodes stay in memory until the index is written: items not started once this much has been
+ * read are left for the next run, like items past the time budget. Items already in flight finish,
+ * so every run makes progress.
+ */
+export const FEED_TEXT_BUDGET = 256 * 1024 * 1024;
 
 /** How feed, transcript, chapters and audio URLs are fetched (the same rules for all of them). */
 export interface FeedFetchSettings {
@@ -38,6 +46,8 @@ export interface FeedFetchSettings {
   totalTimeoutMs?: number | undefined;
   /** Time for one feed's items, in ms (default `FEED_BUDGET_MS`). */
   feedBudgetMs?: number | undefined;
+  /** Text one feed's items may bring in per run, in characters (default `FEED_TEXT_BUDGET`). */
+  feedTextBudget?: number | undefined;
 }
 
 /** Speech to text for audio-only episodes. */
@@ -172,13 +182,15 @@ export async function readFeed(options: ReadFeedOptions): Promise<FeedOutcome> {
   const stateOf = new Map(states.map((state) => [state.episodeId, state]));
   const budgetMs = options.fetch.feedBudgetMs ?? FEED_BUDGET_MS;
   const budget = AbortSignal.timeout(budgetMs);
+  const textBudget = options.fetch.feedTextBudget ?? FEED_TEXT_BUDGET;
+  const textRead = { read: 0 };
   const built = await mapLimited<(typeof work)[number], BuiltItem | undefined>(
     work,
     ITEM_CONCURRENCY,
     ({ item, episodeId }) =>
-      budget.aborted
+      budget.aborted || textRead.read >= textBudget
         ? Promise.resolve(undefined)
-        : itemEpisode({ item, episodeId, base: response.finalUrl, options, counter, budget }),
+        : itemEpisode({ item, episodeId, base: response.finalUrl, options, counter, budget, text: textRead }),
   );
   // In feed order, whatever order the fetches finished in. Items the budget cut off are left out
   // (and marked for the next run) rather than indexed without the transcript they offer.
@@ -197,8 +209,11 @@ export async function readFeed(options: ReadFeedOptions): Promise<FeedOutcome> {
     notes.push(...entry.notes);
   }
   if (leftForLater > 0) {
+    const why = budget.aborted
+      ? `within the ${budgetMs / 1000} s allowed for a feed's items`
+      : `once its items had brought in ${formatCharacters(textRead.read)} of text (at most ${formatCharacters(textBudget)} a run)`;
     notes.push(
-      `${leftForLater === 1 ? '1 item was' : `${leftForLater} items were`} not read within the ${budgetMs / 1000} s allowed for a feed's items; the next npm run ingest -- --refresh continues.`,
+      `${leftForLater === 1 ? '1 item was' : `${leftForLater} items were`} not read ${why}; the next npm run ingest -- --refresh continues.`,
     );
   }
   const untranscribed = built.filter((entry) => entry?.untranscribed === true && !entry.cutOff);
@@ -238,8 +253,10 @@ async function itemEpisode(context: {
   options: ReadFeedOptions;
   counter: { requests: number };
   budget: AbortSignal;
+  /** Characters of text this feed's items have brought in so far (see `FEED_TEXT_BUDGET`). */
+  text: { read: number };
 }): Promise<BuiltItem> {
-  const { item, episodeId, base, options, counter, budget } = context;
+  const { item, episodeId, base, options, counter, budget, text } = context;
   const title = item.title ?? episodeId;
   const notes: string[] = [];
   let retry = false;
@@ -265,6 +282,7 @@ async function itemEpisode(context: {
     }
     try {
       const body = await fetchCached({ url, options, counter, signal: budget });
+      text.read += body.length;
       const episode = parseTranscriptText({
         text: body,
         fileName: new URL(url).pathname,
@@ -292,6 +310,7 @@ async function itemEpisode(context: {
           cached = { key, text, etag: null, lastModified: null };
           await options.cache.write(cached);
         }
+        text.read += cached.text.length;
         turns =
           parseTranscriptText({ text: cached.text, fileName: 'transcription.vtt', format: 'webvtt' })[0]?.turns ?? [];
       } catch (error) {
@@ -303,9 +322,9 @@ async function itemEpisode(context: {
   const chaptersUrl = item.chapters ? absolute(item.chapters.url, base) : null;
   if (chaptersUrl) {
     try {
-      chapters = parsePodcastingChapters(await fetchCached({ url: chaptersUrl, options, counter, signal: budget }), {
-        fileName: chaptersUrl,
-      });
+      const body = await fetchCached({ url: chaptersUrl, options, counter, signal: budget });
+      text.read += body.length;
+      chapters = parsePodcastingChapters(body, { fileName: chaptersUrl });
     } catch (error) {
       failed(error);
       notes.push(
@@ -361,6 +380,10 @@ async function fetchCached(request: {
     await options.cache.write({ key, text, etag: response.etag, lastModified: response.lastModified });
   }
   return text;
+}
+
+function formatCharacters(count: number): string {
+  return count >= 1024 * 1024 ? `${(count / 1024 / 1024).toFixed(1)} M characters` : `${count} characters`;
 }
 
 function fetchSettings(

@@ -370,6 +370,43 @@ describe('ingesting a podcast feed by URL', () => {
     expect(next.episodes.added).toStrictEqual(['wood-fired-ovens']);
   });
 
+  test("a feed's items stop being read once they brought in the text budget; the next run continues", async () => {
+    // Six items, four read at once: with a budget of 100 characters the first four (already in flight) land.
+    const items: FeedItem[] = Array.from({ length: 6 }, (_, index) => ({
+      guid: `tb-${index}`,
+      title: `Tomato bed ${index + 1}`,
+      description: 'Raised beds for tomatoes.',
+      transcripts: [{ url: `/t/tomato-${index}.vtt`, type: 'text/vtt' }],
+    }));
+    host.set('/tomatoes/feed.xml', { body: feedXml({ title: 'Tomato Talk', items }), type: 'application/rss+xml' });
+    for (let index = 0; index < 6; index++) {
+      host.set(`/t/tomato-${index}.vtt`, {
+        body: vttTranscript([`Bed ${index + 1} gets compost and a stake for every tomato plant.`]),
+        type: 'text/vtt',
+      });
+    }
+    const run = (refresh: boolean) =>
+      ingestPaths({
+        paths: refresh ? [] : [url('/tomatoes/feed.xml')],
+        refresh,
+        indexDir,
+        embeddings,
+        feeds: { fetch: { allowPrivate: true, feedTextBudget: 100 }, cacheDir: transcriptCacheDir(indexDir) },
+      });
+    const first = await run(false);
+    expect(first.episodes.added).toHaveLength(4);
+    expect(first.files[0]!.notes!.at(-1)).toMatch(
+      /^2 items were not read once its items had brought in \d+ characters of text \(at most 100 characters a run\); the next npm run ingest -- --refresh continues\.$/,
+    );
+    expect((await manifest()).shows![0]!.items.filter((item) => item.retry).map((item) => item.guid)).toStrictEqual([
+      'tb-4',
+      'tb-5',
+    ]);
+    const next = await run(true);
+    expect(next.episodes.added.sort()).toStrictEqual(['tomato-bed-5', 'tomato-bed-6']);
+    expect((await manifest()).episodes).toHaveLength(6);
+  });
+
   test('each URL fails on its own: the rest lands; --remove drops a show', async () => {
     hostGardenShow();
     const folder = path.join(root, 'files');
