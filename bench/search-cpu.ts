@@ -37,7 +37,8 @@ async function main(): Promise<void> {
 
   const parts = {
     embed: [] as number[],
-    dense: [] as number[],
+    'dense ef 200': [] as number[],
+    'dense ef 100': [] as number[],
     bm25: [] as number[],
     'bm25 exhaustive': [] as number[],
     episodes: [] as number[],
@@ -50,8 +51,11 @@ async function main(): Promise<void> {
     const vector = await embeddings.embedQuery(declarative(question));
     parts.embed.push(performance.now() - time);
     time = performance.now();
-    await index.denseSearch(vector, { k: 100 });
-    parts.dense.push(performance.now() - time);
+    await index.denseSearch(vector, { k: 100, ef: 200 });
+    parts['dense ef 200'].push(performance.now() - time);
+    time = performance.now();
+    await index.denseSearch(vector, { k: 100, ef: 100 });
+    parts['dense ef 100'].push(performance.now() - time);
     const terms = tokenizeQuery(question);
     time = performance.now();
     const pruned = lexical.bm25.search(terms, { k: 100 });
