@@ -2,39 +2,22 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import hnswlib from 'hnswlib-node';
 import type { Chunk, Manifest } from '../src/domain.js';
 import { PodciteError } from '../src/errors.js';
+import { buildDenseStore } from '../src/store/dense-store.js';
 import {
   CHUNKS_LINES_FILE,
-  HNSW_INDEX_FILE,
   isReplaceable,
   MANIFEST_FILE,
   previousDirectory,
   stagingDirectory,
 } from '../src/store/index-directory.js';
 
-const { HierarchicalNSW } = hnswlib;
-
 /** Points in the swap where a test can stop the process (see `writeIndex`'s `onSwapStep`). */
 export type SwapStep = 'before-swap' | 'between-renames' | 'before-cleanup';
 
-/** HNSW graph degree: hnswlib's default, written down so a library change cannot move it. */
-const HNSW_M = 16;
 /**
- * HNSW build breadth. Building is most of a catalogue ingest's time once embedding is cheap, and it
- * scales with this. Measured on 37,868 chunks of a synthetic catalogue (static embedder, 256-d; 200
- * distinct questions; recall of the 100 candidates the retriever fuses, searched at ef 100, against
- * exact search; load ~10): 200 → 45.7 s, recall 0.884; 100 → 27.7 s, 0.866; 64 → 15.3 s, 0.841;
- * 40 → 9.6 s, 0.808. Dense evidence weighs 0.1 in the fusion, and 64 changed no dev or held-out
- * metric (see bench/RESULTS.md), so 64: three times faster for 4 % fewer dense candidates.
- */
-const HNSW_EF_CONSTRUCTION = 64;
-/** Fixed seed: the same chunks and vectors give the same graph. */
-const HNSW_SEED = 100;
-
-/**
- * Writes a complete index (manifest, chunks, HNSW graph) to a staging folder beside `dir` and swaps it
+ * Writes a complete index (manifest, chunks, HNSW graph with LangChain HNSWLib's args.json and an ids-only docstore.json) to a staging folder beside `dir` and swaps it
  * in whole, so a crash or `kill -9` at any moment leaves either the old or the new index loadable (see
  * `src/store/index-directory.ts`). Call while holding the ingest lock. `vectors[i]` belongs to
  * `chunks[i]`; the HNSW label of a chunk is its line number (0-based) in `chunks.jsonl`. Chunks are
@@ -63,19 +46,13 @@ export async function writeIndex(options: {
   await mkdir(staging, { recursive: true });
   try {
     await writeChunkLines(path.join(staging, CHUNKS_LINES_FILE), chunks);
-    const index = new HierarchicalNSW('cosine', manifest.dimension);
-    // hnswlib cannot initialise an index for zero elements; an empty corpus still gets a loadable index.
-    index.initIndex({
-      maxElements: Math.max(1, chunks.length),
-      m: HNSW_M,
-      efConstruction: HNSW_EF_CONSTRUCTION,
-      randomSeed: HNSW_SEED,
+    // LangChain's HNSWLib over our own graph; its docstore holds chunk ids only (the text is in chunks.jsonl).
+    const store = buildDenseStore({
+      dimension: manifest.dimension,
+      ids: chunks.map((chunk) => chunk.chunkId),
+      vectors,
     });
-    // hnswlib-node takes plain arrays only; each vector is copied into one just for its insert.
-    vectors.forEach((vector, label) => {
-      index.addPoint(Array.isArray(vector) ? (vector as number[]) : Array.from(vector), label);
-    });
-    await index.writeIndex(path.join(staging, HNSW_INDEX_FILE));
+    await store.save(staging);
     // Last: a folder with a manifest is a complete index.
     await writeFile(path.join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     await syncFolder(staging);

@@ -17,6 +17,8 @@ export interface Bm25Match {
 interface Postings {
   documents: Int32Array;
   frequencies: Int32Array;
+  /** The highest score this term gives any one document (MaxScore's bound). */
+  upper: number;
 }
 
 /**
@@ -32,16 +34,13 @@ export class Bm25Index {
   /** `k1 · (1 − b + b · length / averageLength)` per document: the length part of every term score. */
   private readonly lengthNorms: Float64Array;
   private readonly postings: Map<string, Postings>;
-  /** Score accumulator reused by `search` (all zero between calls), so a query allocates no 8-byte-per-document array. */
-  private readonly scratch: Float64Array;
 
   private constructor(options: {
     lengths: Int32Array;
-    postings: Map<string, Postings>;
+    postings: Map<string, Omit<Postings, 'upper'>>;
     parameters: Bm25Parameters;
   }) {
     this.lengths = options.lengths;
-    this.postings = options.postings;
     this.parameters = options.parameters;
     this.documentCount = options.lengths.length;
     let total = 0;
@@ -51,7 +50,17 @@ export class Bm25Index {
     this.lengthNorms = Float64Array.from(options.lengths, (length) =>
       this.averageLength === 0 ? k1 : k1 * (1 - b + (b * length) / this.averageLength),
     );
-    this.scratch = new Float64Array(this.documentCount);
+    // One pass over every posting at build time: each term's best single-document score.
+    this.postings = new Map();
+    for (const [term, list] of options.postings) {
+      const idf = this.idfOf(list.documents.length);
+      let upper = 0;
+      for (let position = 0; position < list.documents.length; position++) {
+        const score = this.termScore(idf, list.frequencies[position]!, list.documents[position]!);
+        if (score > upper) upper = score;
+      }
+      this.postings.set(term, { ...list, upper });
+    }
   }
 
   /**
@@ -102,7 +111,7 @@ export class Bm25Index {
       }
       seen.length = 0;
     });
-    const postings = new Map<string, Postings>();
+    const postings = new Map<string, Omit<Postings, 'upper'>>();
     for (const [term, id] of termIds) {
       postings.set(term, {
         documents: Int32Array.from(postingDocuments[id]!),
@@ -119,7 +128,10 @@ export class Bm25Index {
 
   /** Okapi inverse document frequency (the +1 form, never negative); 0 for unknown terms. */
   inverseDocumentFrequency(term: string): number {
-    const frequency = this.documentFrequency(term);
+    return this.idfOf(this.documentFrequency(term));
+  }
+
+  private idfOf(frequency: number): number {
     if (frequency === 0) return 0;
     return Math.log(1 + (this.documentCount - frequency + 0.5) / (frequency + 0.5));
   }
@@ -138,14 +150,146 @@ export class Bm25Index {
   /**
    * Best documents for the query terms, best first. `accept` filters documents inside the search
    * (so `k` matches still come back when a filter is active). Repeated query terms count once.
+   *
+   * Exact top-k by MaxScore (Turtle & Flood 1995): terms are ordered by the most any one document can
+   * get from them; once the k-th best score so far exceeds what the weakest terms can add together,
+   * documents found only in those terms' postings cannot enter the top k, so those lists are no longer
+   * walked, only probed for the documents the other terms bring up. A question's common words ("model",
+   * "data") hold most of the postings, so at catalogue scale most postings are never touched. Returns
+   * exactly what scoring every matching document would (same scores, same tie order: earlier first).
    */
   search(
     terms: readonly string[],
     options: { k: number; accept?: ((document: number) => boolean) | undefined },
   ): Bm25Match[] {
-    // A dense accumulator beats a Map when common terms touch thousands of documents.
-    const scores = this.scratch;
-    const touched: number[] = [];
+    const lists: Array<Postings & { idf: number; upper: number }> = [];
+    for (const term of new Set(terms)) {
+      const list = this.postings.get(term);
+      if (list) lists.push({ ...list, idf: this.inverseDocumentFrequency(term) });
+    }
+    const best = new TopMatches(options.k);
+    if (lists.length === 0 || options.k < 1) return [];
+    // Weakest first; `reach[i]` bounds what lists 0..i can add to any one document. The small margin
+    // keeps rounding in the sums from ever pruning a document that would tie the k-th score.
+    lists.sort((left, right) => left.upper - right.upper);
+    const reach = new Float64Array(lists.length);
+    let sum = 0;
+    lists.forEach((list, position) => {
+      sum += list.upper;
+      reach[position] = sum * (1 + 1e-9);
+    });
+    const cursors = new Int32Array(lists.length);
+    const { k1 } = this.parameters;
+    const lengthNorms = this.lengthNorms;
+    const accept = options.accept;
+    // A head start: the k-th best exact score among the documents of the rarest terms is a score the final
+    // k-th must reach, so pruning can begin before the walk (in document order) has filled the heap.
+    const floor = this.primingFloor(lists, options.k, accept);
+    let threshold = floor;
+    // Lists below `firstEssential` are probed only; a document must appear in one at or above it.
+    let firstEssential = 0;
+    for (;;) {
+      let document = 0x7fffffff;
+      for (let position = firstEssential; position < lists.length; position++) {
+        const cursor = cursors[position]!;
+        const documents = lists[position]!.documents;
+        if (cursor < documents.length && documents[cursor]! < document) document = documents[cursor]!;
+      }
+      if (document === 0x7fffffff) break;
+      let score = 0;
+      for (let position = lists.length - 1; position >= firstEssential; position--) {
+        const list = lists[position]!;
+        const cursor = cursors[position]!;
+        if (list.documents[cursor] === document) {
+          const frequency = list.frequencies[cursor]!;
+          score += (list.idf * frequency * (k1 + 1)) / (frequency + lengthNorms[document]!);
+          cursors[position] = cursor + 1;
+        }
+      }
+      if (accept && !accept(document)) continue;
+      let pruned = false;
+      for (let position = firstEssential - 1; position >= 0; position--) {
+        if (score + reach[position]! < threshold) {
+          pruned = true;
+          break;
+        }
+        const list = lists[position]!;
+        const cursor = seek(list.documents, cursors[position]!, document);
+        cursors[position] = cursor;
+        if (list.documents[cursor] === document) {
+          const frequency = list.frequencies[cursor]!;
+          score += (list.idf * frequency * (k1 + 1)) / (frequency + lengthNorms[document]!);
+        }
+      }
+      if (pruned) continue;
+      if (best.offer(document, score)) {
+        threshold = Math.max(floor, best.threshold());
+        while (firstEssential < lists.length && reach[firstEssential]! < threshold) firstEssential++;
+      }
+    }
+    return best.sorted();
+  }
+
+  /**
+   * The same result as `search`, by scoring every document that contains a query term (term at a
+   * time, into an array the size of the index). The reference `search` is tested and benched against.
+   */
+  searchExhaustive(
+    terms: readonly string[],
+    options: { k: number; accept?: ((document: number) => boolean) | undefined },
+  ): Bm25Match[] {
+    const scores = this.scoreAll(terms);
+    const best = new TopMatches(options.k);
+    if (options.k < 1) return [];
+    scores.forEach((score, document) => {
+      if (score > 0 && (!options.accept || options.accept(document))) best.offer(document, score);
+    });
+    return best.sorted();
+  }
+
+  /**
+   * The k-th best exact score among the documents of the query's rarest terms (−∞ when they hold
+   * fewer than k accepted documents): a lower bound on the k-th best score over all documents.
+   */
+  private primingFloor(
+    lists: ReadonlyArray<Postings & { idf: number }>,
+    k: number,
+    accept: ((document: number) => boolean) | undefined,
+  ): number {
+    const rarest = [...lists].sort((left, right) => left.documents.length - right.documents.length);
+    let budget = 0;
+    let used = 0;
+    // Enough rare postings to hold k documents, but never a common term's whole list.
+    while (used < rarest.length && budget < k) budget += rarest[used++]!.documents.length;
+    if (budget < k || budget > 8 * k) return Number.NEGATIVE_INFINITY;
+    const seen = new Set<number>();
+    const top = new TopMatches(k);
+    const { k1 } = this.parameters;
+    for (let which = 0; which < used; which++) {
+      for (const document of rarest[which]!.documents) {
+        if (seen.has(document)) continue;
+        seen.add(document);
+        if (accept && !accept(document)) continue;
+        let score = 0;
+        for (let position = lists.length - 1; position >= 0; position--) {
+          const list = lists[position]!;
+          const at = binarySearch(list.documents, document);
+          if (at < 0) continue;
+          const frequency = list.frequencies[at]!;
+          score += (list.idf * frequency * (k1 + 1)) / (frequency + this.lengthNorms[document]!);
+        }
+        top.offer(document, score);
+      }
+    }
+    return top.threshold();
+  }
+
+  /**
+   * Every document's BM25 score for the query terms, by document number (0 where it shares none).
+   * For small indexes that need all scores (the whole-episode match): no heap, no sort, no objects.
+   */
+  scoreAll(terms: readonly string[]): Float64Array {
+    const scores = new Float64Array(this.documentCount);
     for (const term of new Set(terms)) {
       const list = this.postings.get(term);
       if (!list) continue;
@@ -153,19 +297,10 @@ export class Bm25Index {
       const { documents, frequencies } = list;
       for (let position = 0; position < documents.length; position++) {
         const document = documents[position]!;
-        const frequency = frequencies[position]!;
-        if (scores[document] === 0) touched.push(document);
-        scores[document] = scores[document]! + this.termScore(idf, frequency, document);
+        scores[document] = scores[document]! + this.termScore(idf, frequencies[position]!, document);
       }
     }
-    const best = new TopMatches(options.k);
-    for (const document of touched) {
-      const score = scores[document]!;
-      scores[document] = 0;
-      if (options.accept && !options.accept(document)) continue;
-      best.offer(document, score);
-    }
-    return best.sorted();
+    return scores;
   }
 
   /** Exact BM25 score of one document for the query terms (0 when it shares none). */
@@ -185,6 +320,27 @@ export class Bm25Index {
   private termScore(idf: number, frequency: number, document: number): number {
     return (idf * frequency * (this.parameters.k1 + 1)) / (frequency + this.lengthNorms[document]!);
   }
+}
+
+/** First position at or after `from` whose document is ≥ `target` (galloping, then binary search). */
+function seek(sorted: Int32Array, from: number, target: number): number {
+  if (from >= sorted.length || sorted[from]! >= target) return from;
+  let low = from;
+  let step = 1;
+  let high = from + step;
+  while (high < sorted.length && sorted[high]! < target) {
+    low = high;
+    step *= 2;
+    high = from + step;
+  }
+  if (high > sorted.length) high = sorted.length;
+  // sorted[low] < target; the answer is in (low, high].
+  while (low + 1 < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < target) low = middle;
+    else high = middle;
+  }
+  return high;
 }
 
 function binarySearch(sorted: Int32Array, value: number): number {
@@ -210,15 +366,25 @@ class TopMatches {
 
   constructor(private readonly k: number) {}
 
-  offer(document: number, score: number): void {
+  /** Keeps the match if it is among the k best so far; says whether it was kept. */
+  offer(document: number, score: number): boolean {
     const heap = this.heap;
     if (heap.length < this.k) {
       heap.push({ document, score });
       this.siftUp(heap.length - 1);
-    } else if (heap.length > 0 && worse(heap[0]!, { document, score })) {
+      return true;
+    }
+    if (heap.length > 0 && worse(heap[0]!, { document, score })) {
       heap[0] = { document, score };
       this.siftDown(0);
+      return true;
     }
+    return false;
+  }
+
+  /** The score a new match must beat once k are held (−∞ before). */
+  threshold(): number {
+    return this.heap.length < this.k ? Number.NEGATIVE_INFINITY : this.heap[0]!.score;
   }
 
   /** Best first. */

@@ -42,6 +42,11 @@ export interface RetrieverTuning {
   episodeWeight: number;
   /** Added to show-notes chunks when the question asks about the episode's description or show notes. */
   showNotesBoost: number;
+  /**
+   * HNSW search breadth of the dense side (hnswlib searches at least `candidates` wide); undefined =
+   * the index's own `efSearch`, what dense-only retrieval uses.
+   */
+  denseEf: number | undefined;
   /** Embed the question without its leading interrogative ("When does …?" → "…"), closer to how transcripts state things. */
   declarativeDenseQuery: boolean;
 }
@@ -67,6 +72,10 @@ export const DEFAULT_RETRIEVER_TUNING: RetrieverTuning = {
   episodeWeight: 0.3,
   declarativeDenseQuery: true,
   showNotesBoost: 0.2,
+  // The index searches at ef 200 so dense-only recall holds; in the fusion dense weighs 0.1, and at ef 100
+  // (= the candidate pool) the hybrid scored the same R@1/R@5/R@10/MRR on all three sets for ~40 % less
+  // HNSW time on a 127k-chunk catalogue (bench/RESULTS.md).
+  denseEf: 100,
 };
 
 /** What `lexical` and `dense` modes run with: only their own signal ranks. */
@@ -78,6 +87,7 @@ const PLAIN_TUNING: RetrieverTuning = {
   episodeWeight: 0,
   declarativeDenseQuery: false,
   showNotesBoost: 0,
+  denseEf: undefined,
 };
 
 /** The lexical side built once per index; share it between retrievers over the same index. */
@@ -192,10 +202,7 @@ export function createRetriever(options: {
         ? []
         : await index.denseSearch(
             await embeddings.embedQuery(tuning.declarativeDenseQuery ? declarative(query) : query),
-            {
-              k: pool,
-              episodeIds,
-            },
+            { k: pool, episodeIds, ef: tuning.denseEf },
           );
 
     const candidates = new Map<number, FusionCandidate>();
@@ -264,14 +271,18 @@ export function declarative(question: string): string {
   return stripped.length > 0 ? stripped : question;
 }
 
-/** Each episode's BM25 match for the query, divided by the best episode's (so 0..1). */
+/** Each episode's BM25 match for the query, divided by the best episode's (so 0..1), by episode id. */
 function episodeScores(options: { terms: string[]; lexicalIndex: ChunkLexicalIndex }): Map<string, number> {
   const { terms, lexicalIndex } = options;
-  const matches = lexicalIndex.episodes.search(terms, { k: lexicalIndex.episodeIds.length });
-  const best = matches[0]?.score ?? 0;
+  // Every episode's score in one array: at 1,000 episodes, cheaper than a top-k heap of all of them.
+  const all = lexicalIndex.episodes.scoreAll(terms);
+  let best = 0;
+  for (const score of all) if (score > best) best = score;
   const scores = new Map<string, number>();
   if (best <= 0) return scores;
-  for (const match of matches) scores.set(lexicalIndex.episodeIds[match.document]!, match.score / best);
+  all.forEach((score, document) => {
+    if (score > 0) scores.set(lexicalIndex.episodeIds[document]!, score / best);
+  });
   return scores;
 }
 

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
+import type { Document } from '@langchain/core/documents';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
 import { type Chunk, chunkSchema, type Manifest, manifestSchema, type SearchHit } from '../domain.js';
@@ -15,6 +16,7 @@ import {
   MANIFEST_FILE,
   readableIndexDirectory,
 } from './index-directory.js';
+import { wrapDenseIndex } from './dense-store.js';
 import type { LoadedIndex } from './loaded-index.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -167,14 +169,20 @@ async function isFile(file: string): Promise<boolean> {
 export async function loadIndex(options: { dir: string; embeddings: PodciteEmbeddings }): Promise<LoadedIndex> {
   const { manifest, chunks, hnsw } = await readIndexFiles(options);
   const count = chunks.length;
-  hnsw.setEf(manifest.efSearch);
   const chunkById = new Map(chunks.map((chunk) => [chunk.chunkId, chunk]));
+  // LangChain's HNSWLib over the graph read above; its docstore answers label → chunk id from `chunks`.
+  const store = wrapDenseIndex({
+    embeddings: options.embeddings,
+    dimension: manifest.dimension,
+    index: hnsw,
+    chunkIds: (label) => chunks[label]?.chunkId,
+  });
 
   return {
     manifest,
     chunks,
     chunkById,
-    async denseSearch(vector, { k, episodeIds }): Promise<SearchHit[]> {
+    async denseSearch(vector, { k, episodeIds, ef }): Promise<SearchHit[]> {
       if (vector.length !== manifest.dimension) {
         throw new PodciteError(
           'index:embedder_mismatch',
@@ -185,15 +193,19 @@ export async function loadIndex(options: { dir: string; embeddings: PodciteEmbed
       if (limit <= 0) return [];
       const allowed = episodeIds ? new Set(episodeIds) : undefined;
       if (allowed?.size === 0) return [];
+      // Set per search: callers may trade dense recall for speed (hnswlib searches at max(ef, k)).
+      hnsw.setEf(ef ?? manifest.efSearch);
       // hnswlib applies the filter while it walks the graph, so a filtered query still fills k results.
-      const filter = allowed ? (label: number) => allowed.has(chunks[label]?.episodeId ?? '') : undefined;
-      const { neighbors, distances } = hnsw.searchKnn(vector, limit, filter);
+      const filter = allowed
+        ? (document: Document) => allowed.has(chunkById.get(document.pageContent)?.episodeId ?? '')
+        : undefined;
+      const results = await store.similaritySearchVectorWithScore(vector, limit, filter);
       const hits: SearchHit[] = [];
-      neighbors.forEach((label, position) => {
-        const chunk = chunks[label];
+      for (const [document, distance] of results) {
+        const chunk = chunkById.get(document.pageContent);
         // hnswlib reports cosine distance; callers want similarity.
-        if (chunk) hits.push({ chunk, score: 1 - distances[position]! });
-      });
+        if (chunk) hits.push({ chunk, score: 1 - distance });
+      }
       return hits;
     },
   };

@@ -6,6 +6,12 @@ export interface LoadedIndex {
   /** All chunks in index order. */
   chunks: Chunk[];
   chunkById: Map<string, Chunk>;
-  /** Nearest chunks to a query vector, best first; `score` is cosine similarity (higher is better). */
-  denseSearch(vector: number[], options: { k: number; episodeIds?: string[] | undefined }): Promise<SearchHit[]>;
+  /**
+   * Nearest chunks to a query vector, best first; `score` is cosine similarity (higher is better).
+   * `ef` is the HNSW search breadth (default the manifest's `efSearch`; hnswlib uses at least `k`).
+   */
+  denseSearch(
+    vector: number[],
+    options: { k: number; episodeIds?: string[] | undefined; ef?: number | undefined },
+  ): Promise<SearchHit[]>;
 }

@@ -71,4 +71,46 @@ describe('Bm25Index', () => {
     expect(big.documentCount).toBe(30_000);
     expect(big.search([texts[123]!.split(' ')[0]!], { k: 1 }).length).toBe(1);
   });
+
+  test('pruned top-k search returns exactly what scoring every document does, ties and filters included', () => {
+    // Zipf-like word frequencies, so queries mix words in most documents with rare ones (where pruning acts),
+    // and every tenth document repeats an earlier one (exact score ties, broken by the earlier document).
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const word = () => `w${Math.floor(2000 ** random()).toString(36)}q`;
+    const texts: string[] = [];
+    for (let document = 0; document < 6000; document++) {
+      texts.push(
+        document % 10 === 9
+          ? texts[Math.floor(random() * document)]!
+          : Array.from({ length: 5 + Math.floor(random() * 40) }, word).join(' '),
+      );
+    }
+    const corpus = Bm25Index.build(texts);
+    const byScoringEach = (terms: string[], k: number, accept?: (document: number) => boolean) =>
+      texts
+        .map((_, document) => ({ document, score: corpus.score(terms, document) }))
+        .filter((match) => match.score > 0 && (!accept || accept(match.document)))
+        .sort((left, right) => right.score - left.score || left.document - right.document)
+        .slice(0, k)
+        .map((match) => match.document);
+    let compared = 0;
+    for (let query = 0; query < 60; query++) {
+      const terms = tokenize(Array.from({ length: 1 + Math.floor(random() * 8) }, word).join(' '));
+      for (const k of [1, 10, 100]) {
+        for (const accept of [undefined, (document: number) => document % 3 !== 0]) {
+          const pruned = corpus.search(terms, { k, accept });
+          expect(pruned.map((match) => match.document)).toStrictEqual(byScoringEach(terms, k, accept));
+          expect(corpus.searchExhaustive(terms, { k, accept })).toStrictEqual(
+            pruned.map((match) => ({ document: match.document, score: expect.closeTo(match.score, 9) })),
+          );
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(360);
+  });
 });

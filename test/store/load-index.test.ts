@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { EF_SEARCH } from '../../ingest/ingest-paths.js';
 import { writeIndex } from '../../ingest/write-index.js';
@@ -262,6 +263,36 @@ describe('loadIndex', () => {
     const index = await loadIndex({ dir, embeddings });
     expect(index.chunks).toStrictEqual(chunks);
     const hits = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 1 });
+    expect(hits[0]!.chunk.chunkId).toBe('alpha#2');
+  });
+
+  test("LangChain's HNSWLib.load opens the index; its docstore holds chunk ids, never chunk text", async () => {
+    await buildIndex(dir, embeddings);
+    const docstore = JSON.parse(await readFile(path.join(dir, 'docstore.json'), 'utf8')) as Array<
+      [string, { pageContent: string; metadata: object }]
+    >;
+    expect(docstore.map(([label, document]) => [label, document.pageContent, document.metadata])).toStrictEqual(
+      chunks.map((entry, label) => [String(label), entry.chunkId, {}]),
+    );
+    expect(JSON.parse(await readFile(path.join(dir, 'args.json'), 'utf8'))).toStrictEqual({
+      space: 'cosine',
+      numDimensions: 32,
+    });
+    const store = await HNSWLib.load(dir, embeddings);
+    const viaLangChain = await store.similaritySearch('violins', 3);
+    const index = await loadIndex({ dir, embeddings });
+    const ours = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 3 });
+    expect(viaLangChain.map((document) => document.pageContent)).toStrictEqual(ours.map((hit) => hit.chunk.chunkId));
+    expect(ours[0]!.chunk.chunkId).toBe('alpha#2');
+  });
+
+  test('reads the first catalogue layout: chunks.jsonl and hnswlib.index with no HNSWLib args or docstore', async () => {
+    await buildIndex(dir, embeddings);
+    await rm(path.join(dir, 'docstore.json'));
+    await rm(path.join(dir, 'args.json'));
+    const index = await loadIndex({ dir, embeddings });
+    expect(index.chunks).toStrictEqual(chunks);
+    const hits = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 2, ef: 10 });
     expect(hits[0]!.chunk.chunkId).toBe('alpha#2');
   });
 
