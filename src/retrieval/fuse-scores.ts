@@ -18,8 +18,12 @@ export interface FusionWeights {
   dense: number;
 }
 
-/** How dense cosines are mapped before weighting. */
-export type DenseNormalisation = 'raw' | 'min-max' | 'z-score';
+/**
+ * How dense cosines are mapped before weighting. `min-max` spreads the list from its worst (0) to its best (1)
+ * cosine; `floor` maps its worst to 0 and a perfect match (cosine 1) to 1, so a list of uniformly weak matches
+ * stays weak instead of its best being stretched to 1.
+ */
+export type DenseNormalisation = 'raw' | 'min-max' | 'floor' | 'z-score';
 
 export interface FuseOptions {
   candidates: readonly FusionCandidate[];
@@ -61,6 +65,10 @@ function denseNormaliser(values: readonly number[], method: DenseNormalisation):
   const maximum = Math.max(...values);
   if (method === 'min-max') {
     const range = maximum - minimum;
+    return range > 0 ? (value) => (value - minimum) / range : () => 1;
+  }
+  if (method === 'floor') {
+    const range = 1 - minimum;
     return range > 0 ? (value) => (value - minimum) / range : () => 1;
   }
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length;

@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { PodciteError } from '../../src/errors.js';
-import { createRetriever, DEFAULT_RETRIEVER_TUNING, declarative } from '../../src/retrieval/create-retriever.js';
+import {
+  createRetriever,
+  DEFAULT_RETRIEVER_TUNING,
+  declarative,
+  wordsSpokenBy,
+} from '../../src/retrieval/create-retriever.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 import { createInMemoryIndex } from '../support/in-memory-index.js';
 import { makeChunk } from './chunk-factory.js';
@@ -186,6 +191,44 @@ describe('createRetriever', () => {
     expect(described?.chunk.kind).toBe('shownotes');
     const [plain] = await retriever.search('How was Cowork written, we joked?', { k: 1 });
     expect(plain?.chunk.kind).toBe('transcript');
+  });
+
+  test('a named speaker who says a sentence inside a grouped chunk gets the whole speaker boost', async () => {
+    const embeddings = new HashingEmbeddings();
+    const grouped = (ordinal: number, text: string) =>
+      makeChunk({ episodeId: 'r', ordinal, speaker: 'Daniel', speakers: ['Ro Gupta', 'Daniel'], text });
+    const index = await createInMemoryIndex({
+      chunks: [
+        grouped(0, 'Daniel: HD maps, maps everywhere, and maps for every robot.\nRo Gupta: Yeah, right.'),
+        grouped(
+          4,
+          'Ro Gupta: Our post on maps was called the mapping singularity, and people still send it around.\nDaniel: Nice.',
+        ),
+      ],
+      embeddings,
+    });
+    const top = async (speakingWords: number | undefined) => {
+      const retriever = createRetriever({
+        index,
+        embeddings,
+        tuning: { speakerBoost: 1, chimeInShare: 0, speakingWords, contextWeight: 0, episodeWeight: 0 },
+      });
+      return (await retriever.search('What did Ro Gupta say about maps?', { k: 2 })).map((hit) => hit.chunk.chunkId);
+    };
+    // Without the rule neither gets a boost and the chunk that says "maps" three times wins.
+    expect(await top(undefined)).toStrictEqual(['r#0', 'r#4']);
+    expect(await top(10)).toStrictEqual(['r#4', 'r#0']);
+  });
+});
+
+describe('wordsSpokenBy', () => {
+  test.each([
+    ['Ro Gupta: one two three\nDaniel: four five\nRo Gupta: six', 4],
+    ['Daniel: Ro Gupta: is not a speaker here', 0],
+    ['plain text without speakers', 0],
+    ['Ro Gupta:no space after the colon', 0],
+  ])('%j → %i', (text, words) => {
+    expect(wordsSpokenBy({ text }, new Set(['Ro Gupta']))).toBe(words);
   });
 });
 

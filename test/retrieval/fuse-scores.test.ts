@@ -74,4 +74,20 @@ describe('fuseScores', () => {
     expect(fused.get(1)).toBeCloseTo(-1, 12);
     expect(fused.get(2)).toBeCloseTo(1, 12);
   });
+
+  test('floor normalisation maps the list’s lowest cosine to 0 and a perfect match to 1', () => {
+    const candidates = [
+      { id: 1, lexical: 0, dense: 0.2 },
+      { id: 2, lexical: 0, dense: 0.6 },
+      { id: 3, lexical: 0, dense: undefined },
+    ];
+    const fuse = (denseNormalisation: 'floor' | 'min-max') =>
+      fuseScores({ candidates, weights: { lexical: 0, dense: 1 }, lexicalReference: 0, denseNormalisation });
+    const floor = fuse('floor');
+    expect(floor.get(1)).toBeCloseTo(0, 12);
+    // Weak matches stay weak: 0.6 is half-way from the floor to 1, where min-max would make it the best (1).
+    expect(floor.get(2)).toBeCloseTo(0.5, 12);
+    expect(floor.get(3)).toBeCloseTo(0, 12);
+    expect(fuse('min-max').get(2)).toBeCloseTo(1, 12);
+  });
 });
