@@ -112,6 +112,9 @@ const envSchema = z.object({
   TRANSCRIBE_API_KEY: z.string().optional(),
   TRANSCRIBE_MODEL: z.string().default('whisper-1'),
   TRANSCRIBE_MAX_BYTES: positiveInt('TRANSCRIBE_MAX_BYTES', 25 * 1024 * 1024),
+  SEARCH_THREAD: z
+    .enum(['auto', 'true', 'false'], { error: 'SEARCH_THREAD must be "auto" (default), "true" or "false"' })
+    .default('auto'),
 });
 
 export interface LlmConfig {
@@ -146,6 +149,11 @@ export interface Config {
   allowPrivateUrls: boolean;
   /** Speech-to-text for audio-only episodes; undefined unless TRANSCRIBE_BASE_URL is set. */
   transcription: TranscriptionConfig | undefined;
+  /**
+   * SEARCH_THREAD: run searches in a worker thread beside the event loop (`true`), on it (`false`), or
+   * decide from the cores, the embedder and the index size (`auto`, see `shouldUseSearchThread`).
+   */
+  searchThread: 'auto' | boolean;
 }
 
 export interface TranscriptionConfig {
@@ -222,5 +230,6 @@ function readConfig(environment: NodeJS.ProcessEnv): Config {
           maxBytes: env.TRANSCRIBE_MAX_BYTES,
         }
       : undefined,
+    searchThread: env.SEARCH_THREAD === 'auto' ? 'auto' : env.SEARCH_THREAD === 'true',
   };
 }

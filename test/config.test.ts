@@ -116,8 +116,19 @@ describe('loadConfig', () => {
     [{ ALLOW_PRIVATE_URLS: 'yes' }, 'ALLOW_PRIVATE_URLS must be "true" or "false"'],
     [{ TRANSCRIBE_BASE_URL: 'localhost:9000' }, 'TRANSCRIBE_BASE_URL must be an http(s) URL'],
     [{ TRANSCRIBE_MAX_BYTES: '-5' }, 'TRANSCRIBE_MAX_BYTES must be a positive integer'],
+    [{ SEARCH_THREAD: 'yes' }, 'SEARCH_THREAD must be "auto" (default), "true" or "false"'],
   ])('%o is refused naming the variable', (environment, message) => {
     expect(() => loadConfig(environment)).toThrow(message);
+  });
+
+  test.each([
+    [{}, 'auto'],
+    [{ SEARCH_THREAD: 'auto' }, 'auto'],
+    [{ SEARCH_THREAD: ' true ' }, true],
+    [{ SEARCH_THREAD: 'false' }, false],
+    [{ SEARCH_THREAD: '' }, 'auto'],
+  ])('SEARCH_THREAD %o → %s', (environment, expected) => {
+    expect(loadConfig(environment).searchThread).toBe(expected);
   });
 
   test('CORS_ORIGINS is a comma-separated list', () => {

@@ -13,6 +13,7 @@ import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
 import { cachedRetriever } from '../retrieval/cached-retriever.js';
 import { createRetriever } from '../retrieval/create-retriever.js';
+import { SearchThread, shouldUseSearchThread } from '../retrieval/worker-retriever.js';
 import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
 import { ensureIndex } from '../store/ensure-index.js';
 import { type LiveIndex, watchIndex } from '../store/live-index.js';
@@ -73,8 +74,26 @@ export async function startPodcite(
   let showIngests: ShowIngestQueue;
   // /readyz answers 503 until the answer tables are built (the index is loaded before we listen).
   let tablesReady = false;
+  let searchThread: SearchThread | undefined;
+  let searchThreadReady = true;
   try {
     index = await ensureIndex({ config, embeddings, log });
+    // Searches run beside the event loop when the thread fits (see SEARCH_THREAD in the README): one event
+    // loop spends ~4.6 CPU-ms a search at 1,000 episodes, so 20 searches in flight would queue ~90 ms.
+    if (
+      shouldUseSearchThread({
+        setting: config.searchThread,
+        embeddings: config.embeddings,
+        chunkCount: index.manifest.chunkCount,
+        customEmbeddings: options.embeddings !== undefined,
+      })
+    ) {
+      searchThread = new SearchThread({
+        config,
+        fallback: (loaded) => createRetriever({ index: loaded, embeddings }),
+        onFailure: (error) => logger.error({ err: error }, 'the search thread failed; searching in-process'),
+      });
+    }
     const prompts = loadPrompts();
     const metrics = createMetrics({
       // The index being served now: a live reload swaps it.
@@ -84,13 +103,22 @@ export async function startPodcite(
       },
       embeddingQueueDepth: () => embeddings.pendingQueries,
     });
-    const serve = (loaded: LoadedIndex): Serving => {
+    const thread = searchThread;
+    const serve = (loaded: LoadedIndex): Serving & { loaded: Promise<void> } => {
+      const searcher = thread ? thread.retrieverFor(loaded) : createRetriever({ index: loaded, embeddings });
       // Repeated searches (starter questions, popular ones) are answered from memory.
-      const retriever = timedRetriever(cachedRetriever(createRetriever({ index: loaded, embeddings })), metrics);
+      const retriever = timedRetriever(cachedRetriever(searcher), metrics);
       const loadedAnswerer = createAnswerer({ config, retriever, index: loaded, prompts });
-      return { index: loaded, retriever, answerer: timedAnswerer(loadedAnswerer, metrics) };
+      const searchLoaded = 'loaded' in searcher ? searcher.loaded : Promise.resolve();
+      return { index: loaded, retriever, answerer: timedAnswerer(loadedAnswerer, metrics), loaded: searchLoaded };
     };
     const initial = serve(index);
+    if (thread) {
+      searchThreadReady = false;
+      void initial.loaded.then(() => {
+        searchThreadReady = true;
+      });
+    }
     answerer = initial.answerer;
     // A finished `npm run ingest` (or POST /api/shows) is served within a second, without a restart;
     // the new index's tables are built before it takes over, so the switch costs no request anything.
@@ -102,7 +130,8 @@ export async function startPodcite(
       pollMs: options.pollMs,
       build: async (loaded) => {
         const next = serve(loaded);
-        await prepareAnswerTables(loaded);
+        // The search thread loads its copy meanwhile; the swap waits for both.
+        await Promise.all([prepareAnswerTables(loaded), next.loaded]);
         return next;
       },
     });
@@ -130,10 +159,14 @@ export async function startPodcite(
       logger.error({ err: error }, 'the embedding model failed to load');
     });
     const tracker = new InFlightTracker();
-    const readiness = { pending: () => (tablesReady ? [] : ['answer tables']) };
+    const readiness = {
+      pending: () => [...(tablesReady ? [] : ['answer tables']), ...(searchThreadReady ? [] : ['search thread'])],
+    };
     const app = createApp({
       config,
-      ...initial,
+      index: initial.index,
+      retriever: initial.retriever,
+      answerer: initial.answerer,
       current: () => current.current(),
       showIngests,
       embedderId: embeddings.id,
@@ -145,6 +178,7 @@ export async function startPodcite(
     running = await startServer({ app, host: config.host, port: config.port, tracker });
   } catch (error) {
     // A failed start must not leave the model (or its worker threads) holding the process open.
+    await searchThread?.close().catch(() => undefined);
     await embeddings.close().catch(() => undefined);
     throw error;
   }
@@ -160,7 +194,7 @@ export async function startPodcite(
   );
   log(
     `podcite: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks, ` +
-      `${answerer.mode} answers${config.apiToken ? ', API token required' : ''}.`,
+      `${answerer.mode} answers${searchThread ? ', searching in a worker thread' : ''}${config.apiToken ? ', API token required' : ''}.`,
   );
   let closing: Promise<void> | undefined;
   return {
@@ -174,6 +208,7 @@ export async function startPodcite(
       closing ??= (async () => {
         live.close();
         await running.close({ graceMs: config.requestTimeoutMs + SHUTDOWN_MARGIN_MS });
+        await searchThread?.close();
         await embeddings.close();
       })();
       return closing;

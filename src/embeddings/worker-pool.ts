@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PodciteError } from '../errors.js';
+import { siblingModule, spawnWorker } from '../util/spawn-worker.js';
 
 /** Message from the pool to a worker: embed these texts. */
 export interface WorkerRequest {
@@ -44,7 +43,7 @@ export class EmbeddingWorkerPool {
    * @param options.size number of worker threads (≥ 1).
    * @param options.dimension floats per vector in the workers' replies.
    * @param options.batchSize texts per message; also the model's batch (default 16, which keeps wasm memory ~250 MB).
-   * @param options.workerUrl worker entry; defaults to `embedding-worker.ts` beside this file.
+   * @param options.workerUrl worker entry; defaults to `embedding-worker` beside this file.
    */
   constructor(options: { size: number; dimension: number; batchSize?: number; workerUrl?: URL }) {
     if (!Number.isInteger(options.size) || options.size < 1) {
@@ -53,7 +52,7 @@ export class EmbeddingWorkerPool {
     this.size = options.size;
     this.dimension = options.dimension;
     this.batchSize = options.batchSize ?? 16;
-    this.workerUrl = options.workerUrl ?? new URL('./embedding-worker.ts', import.meta.url);
+    this.workerUrl = options.workerUrl ?? siblingModule('embedding-worker', import.meta.url);
   }
 
   /** Embeds texts in the workers; vectors come back in input order. */
@@ -185,18 +184,4 @@ export class EmbeddingWorkerPool {
     this.workers = [];
     await Promise.all(workers.map((entry) => entry.worker.terminate()));
   }
-}
-
-/**
- * Starts a worker on a TypeScript entry under both `tsx` and vitest. Node 20 does not apply the
- * parent's module hooks to a worker's entry (even with `--import tsx` in `execArgv`), so the worker
- * registers tsx itself before importing the entry.
- */
-function spawnWorker(entry: URL): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
-  // tsx's package exports map `tsx/esm/api` to a CommonJS file under `require`; the ESM twin sits beside the loader.
-  const loaderPath = createRequire(import.meta.url).resolve('tsx');
-  const tsxApi = new URL('./esm/api/index.mjs', pathToFileURL(loaderPath)).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
 }

@@ -106,6 +106,8 @@ beforeAll(async () => {
     TRANSCRIBE_BASE_URL: stt.baseURL,
     TRANSCRIBE_API_KEY: 'test-key',
     TRANSCRIBE_MAX_BYTES: '120000',
+    // Searches run in the search thread, so the live reload below has to reach it.
+    SEARCH_THREAD: 'true',
   });
   const report = await ingest([feedUrl()]);
   expect(report.files[0]).toMatchObject({ status: 'ok', episodes: 2 });

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningPodcite, startPodcite } from '../../src/cli/start-podcite.js';
 import { loadConfig } from '../../src/config.js';
 import type { ChatAnswer, Citation, SearchResult } from '../../src/domain.js';
-import { STATIC_EMBEDDER_ID } from '../../src/embeddings/static-embeddings.js';
+import { STATIC_EMBEDDER_ID, StaticEmbeddings } from '../../src/embeddings/static-embeddings.js';
+import { toSearchResult } from '../../src/http/to-search-result.js';
+import { createRetriever } from '../../src/retrieval/create-retriever.js';
 import { parseSse, postJson } from '../http/app-harness.js';
 
 /** Facts of `data/latent-space-episodes.txt`: titles and the `DD-MM-YYYY | 1 u. 6 Min.` header lines. */
@@ -105,6 +107,8 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     PORT: '0',
     RATE_LIMIT_PER_MINUTE: '0',
+    // Searches run in the worker thread here, as `auto` chooses on a machine with two cores or more.
+    SEARCH_THREAD: 'true',
   });
   podcite = await startPodcite(config, { log: (line) => serverLog.push(line) });
   const listing = (await getJson('/api/episodes')) as { episodes: EpisodeListing[] };
@@ -121,7 +125,9 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
     // Status lines are plain text; the request log's JSON lines go to the same callback.
     const status = serverLog.filter((line) => !line.startsWith('{'));
     expect(status[0]).toBe(`No index at ${indexDir} yet: indexing the sample corpus first (one time, a few seconds).`);
-    expect(status.at(-1)).toMatch(/^podcite: 5 episodes, [1-9]\d* chunks, extractive answers\.$/);
+    expect(status.at(-1)).toMatch(
+      /^podcite: 5 episodes, [1-9]\d* chunks, extractive answers, searching in a worker thread\.$/,
+    );
   });
 
   test('GET /api/health reports five episodes, the local embedder and extractive answers', async () => {
@@ -252,6 +258,20 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
     // Dreamer has exact timestamps: every transcript result carries its time and label.
     for (const result of results.filter((entry) => entry.start !== null)) {
       expect(result.timestampLabel).toMatch(/^(?:\d+:)?\d{2}:\d{2}$/);
+    }
+  });
+
+  test('POST /api/search, answered by the search thread, equals in-process retrieval over the served index', async () => {
+    const local = createRetriever({ index: podcite.index, embeddings: new StaticEmbeddings() });
+    const dreamer = episodeId(DREAMER.title);
+    for (const [query, k, episodeIds] of [
+      ['What win rate did Voxtral TTS get against ElevenLabs?', 10, undefined],
+      ['How do they define world models?', 3, undefined],
+      ['When does David start demoing the app?', 5, [dreamer]],
+    ] as const) {
+      const expected = await local.search(query, { k, episodeIds: episodeIds ? [...episodeIds] : undefined });
+      const served = await search({ query, k, ...(episodeIds ? { episodeIds } : {}) });
+      expect(served).toStrictEqual(expected.map((hit) => toSearchResult(hit)));
     }
   });
 
