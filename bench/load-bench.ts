@@ -94,11 +94,16 @@ export interface ServerProcess {
   close(): Promise<void>;
 }
 
-export async function startServerProcess(indexDir: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  indexDir: string,
+  /** Extra environment for the server (e.g. `SEARCH_THREAD`). */
+  environment: Record<string, string> = {},
+): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts'], {
     cwd: repositoryRoot,
     env: {
       ...process.env,
+      ...environment,
       INDEX_DIR: indexDir,
       EMBEDDINGS: 'local',
       RATE_LIMIT_PER_MINUTE: '0',

@@ -23,6 +23,8 @@
  * --queries   query vectors for the scale section (default 1000).
  * --episodes  synthetic episodes for the catalogue section (default 1000), made from the transcripts
  *             at the PATHs given (files or folders; the catalogue section runs only when named).
+ * --reuse-index  catalogue: serve the index a previous catalogue run of that size left, without rebuilding.
+ * --search-thread auto,false,true  catalogue: run the server once per SEARCH_THREAD setting listed.
  */
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import path from 'node:path';
@@ -66,10 +68,14 @@ interface Arguments {
   episodes: number;
   /** Transcript files and folders the catalogue is made from. */
   corpusPaths: string[];
+  /** Catalogue: serve the index an earlier run built instead of rebuilding it. */
+  reuseIndex: boolean;
+  /** Catalogue: SEARCH_THREAD settings to run the server with, one run each. */
+  searchThreads: string[] | undefined;
 }
 
 const USAGE =
-  'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]\n       npm run bench -- catalogue --episodes N PATH...\n       npm run bench -- feeds\n(the options are described at the top of bench/run.ts)';
+  'usage: npm run bench -- [ingest|query|load|scale|timestamps ...] [--corpus sample|practical-ai] [--corpus-dir DIR] [--index DIR] [--stand-in-vectors] [--rounds N] [--requests N] [--count N[,N...]] [--queries N]\n       npm run bench -- catalogue --episodes N [--reuse-index] [--search-thread auto,false,true] PATH...\n       npm run bench -- feeds\n(the options are described at the top of bench/run.ts)';
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
@@ -95,6 +101,8 @@ function parseArguments(argv: string[]): Arguments {
     queries: 1000,
     episodes: 1000,
     corpusPaths: [],
+    reuseIndex: false,
+    searchThreads: undefined,
   };
   let corpusDirectory: string | undefined;
   for (let position = 0; position < argv.length; position++) {
@@ -144,6 +152,18 @@ function parseArguments(argv: string[]): Arguments {
         parsed.episodes = positiveInteger('episodes', value);
         position++;
         break;
+      case '--reuse-index':
+        parsed.reuseIndex = true;
+        break;
+      case '--search-thread': {
+        const settings = (value ?? '').split(',');
+        if (!settings.every((setting) => ['auto', 'true', 'false'].includes(setting))) {
+          usage('--search-thread takes a comma-separated list of auto, true and false');
+        }
+        parsed.searchThreads = settings;
+        position++;
+        break;
+      }
       default:
         if (!argument.startsWith('--') && !(SECTIONS as readonly string[]).includes(argument)) {
           parsed.corpusPaths.push(argument);
@@ -348,7 +368,14 @@ async function main(): Promise<void> {
         break;
       case 'catalogue':
         targets.push(
-          ...(await runCatalogueBench({ episodes: options.episodes, corpusPaths: options.corpusPaths })).targets,
+          ...(
+            await runCatalogueBench({
+              episodes: options.episodes,
+              corpusPaths: options.corpusPaths,
+              reuseIndex: options.reuseIndex,
+              searchThreads: options.searchThreads,
+            })
+          ).targets,
         );
         break;
     }
