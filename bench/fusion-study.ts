@@ -69,6 +69,19 @@ function gridVariants(): Record<string, Partial<RetrieverTuning>> {
   return variants;
 }
 
+/** `--grid2`: the other knobs around the shipped setting (episode weight, speaker boost, lexical cap, dense weight). */
+function secondGridVariants(): Record<string, Partial<RetrieverTuning>> {
+  const variants: Record<string, Partial<RetrieverTuning>> = {};
+  for (const episodeWeight of [0.2, 0.3, 0.4])
+    for (const speakerBoost of [0.1, 0.15, 0.2])
+      for (const lexicalCap of [1.5, 2])
+        for (const dense of [0.1, 0.15]) {
+          const name = `episode ${episodeWeight} speaker ${speakerBoost} cap ${lexicalCap} dense ${dense}`;
+          variants[name] = { episodeWeight, speakerBoost, lexicalCap, weights: { lexical: 1 - dense, dense } };
+        }
+  return variants;
+}
+
 function option(name: string): string | undefined {
   const args = process.argv.slice(2);
   const at = args.indexOf(name);
@@ -82,7 +95,11 @@ async function main(): Promise<void> {
   };
   const setFilter = option('--sets')?.split(',');
   const variantFilter = option('--variants')?.split(',');
-  const all = process.argv.includes('--grid') ? gridVariants() : VARIANTS;
+  const all = process.argv.includes('--grid')
+    ? gridVariants()
+    : process.argv.includes('--grid2')
+      ? secondGridVariants()
+      : VARIANTS;
   const variants = Object.entries(all).filter(
     ([name]) => !variantFilter || variantFilter.some((wanted) => name.startsWith(wanted)),
   );
@@ -111,7 +128,8 @@ async function main(): Promise<void> {
 
 function figures(report: { recallAt1: number; recallAt5: number; mrrAt10: number; questions: number } | undefined) {
   if (!report) return '-';
-  const format = (value: number) => value.toFixed(process.argv.includes('--grid') ? 3 : 2);
+  const grid = process.argv.includes('--grid') || process.argv.includes('--grid2');
+  const format = (value: number) => value.toFixed(grid ? 3 : 2);
   return `${format(report.recallAt1)} / ${format(report.recallAt5)} / ${format(report.mrrAt10)} (${report.questions})`;
 }
 
