@@ -39,6 +39,8 @@ const VARIANTS: Record<string, Partial<RetrieverTuning>> = {
   'context 0.3': { contextWeight: 0.3 },
   'speaking words off': { speakingWords: undefined },
   'chime-in full boost': { chimeInShare: 1 },
+  'lexical pool 50': { candidates: 50 },
+  'lexical pool 30': { candidates: 30 },
 };
 
 /**
