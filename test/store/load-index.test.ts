@@ -5,7 +5,7 @@ import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { EF_SEARCH } from '../../ingest/ingest-paths.js';
 import { writeIndex } from '../../ingest/write-index.js';
-import type { Chunk, Manifest } from '../../src/domain.js';
+import { type Chunk, chunkIdOf, type Manifest } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
 import { loadIndex } from '../../src/store/load-index.js';
 import { embeddingText } from '../../src/util/chunk-text.js';
@@ -13,7 +13,7 @@ import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 
 function chunk(episodeId: string, ordinal: number, text: string): Chunk {
   return {
-    chunkId: `${episodeId}#${ordinal}`,
+    chunkId: chunkIdOf(episodeId, ordinal),
     episodeId,
     episodeTitle: `Episode ${episodeId}`,
     kind: 'transcript',
