@@ -105,7 +105,11 @@ async function allChunks(store: IndexStore): Promise<Chunk[]> {
 /** Chunk ids grouped by episode, in the order the store yields them (episode order is the store's own). */
 async function chunkIdsByEpisode(store: IndexStore): Promise<Record<string, string[]>> {
   const grouped: Record<string, string[]> = {};
-  for (const chunk of await allChunks(store)) (grouped[chunk.episodeId] ??= []).push(chunk.chunkId);
+  for (const chunk of await allChunks(store)) {
+    const ids = grouped[chunk.episodeId] ?? [];
+    ids.push(chunk.chunkId);
+    grouped[chunk.episodeId] = ids;
+  }
   return grouped;
 }
 
