@@ -1,8 +1,6 @@
 import { feedSettingsFromConfig } from '../../ingest/feeds/feed-settings.js';
 import { ingestPaths } from '../../ingest/ingest-paths.js';
-import { createAnswerer } from '../answer/create-answerer.js';
 import { loadPrompts } from '../answer/load-prompts.js';
-import { prepareAnswerTables } from '../answer/prepare-answer-tables.js';
 import type { Config } from '../config.js';
 import type { Answerer } from '../domain.js';
 import type { Serving } from '../http/app-dependencies.js';
@@ -12,11 +10,11 @@ import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
 import { cachedRetriever } from '../retrieval/cached-retriever.js';
-import { createRetriever } from '../retrieval/create-retriever.js';
 import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
-import { createIndexStore } from './create-index-store.js';
-import { ensureIndex } from './ensure-index.js';
+import { buildIndexTables, type IndexTables } from '../tables/index-tables.js';
+import { composeAnswering, composeIndex } from './compose.js';
 import { type LiveIndex, watchIndex } from '../store/live-index.js';
+import type { IndexStore } from '../store/index-store.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { type Logger, loggerForLines } from '../log/create-logger.js';
 import { createMetrics, timedAnswerer, timedRetriever } from '../metrics/create-metrics.js';
@@ -68,15 +66,17 @@ export async function startPodcite(
   // costs it ~0.3 ms, less than a message to a worker.
   const embeddings = options.embeddings ?? createEmbeddings(config, { workers: embeddingWorkerCount() });
   let running: RunningServer;
-  let index: LoadedIndex;
+  let store: IndexStore;
+  let index: IndexTables;
   let answerer: Answerer;
   let live: LiveIndex<Serving>;
   let showIngests: ShowIngestQueue;
   // /readyz answers 503 until the answer tables are built (the index is loaded before we listen).
   let tablesReady = false;
   try {
-    const store = await createIndexStore(config);
-    index = await ensureIndex({ config, store, embeddings, log });
+    const opened = await composeIndex({ config, embeddings, log });
+    store = opened.store;
+    index = opened.index;
     const prompts = loadPrompts();
     const metrics = createMetrics({
       // The index being served now: a live reload swaps it.
@@ -86,11 +86,16 @@ export async function startPodcite(
       },
       embeddingQueueDepth: () => embeddings.pendingQueries,
     });
-    const serve = (loaded: LoadedIndex): Serving => {
-      // Repeated searches (starter questions, popular ones) are answered from memory.
-      const retriever = timedRetriever(cachedRetriever(createRetriever({ index: loaded, embeddings })), metrics);
-      const loadedAnswerer = createAnswerer({ config, retriever, index: loaded, prompts });
-      return { index: loaded, retriever, answerer: timedAnswerer(loadedAnswerer, metrics) };
+    const serve = (tables: IndexTables): Serving => {
+      const { retriever, answerer: tablesAnswerer } = composeAnswering({
+        config,
+        index: tables,
+        embeddings,
+        prompts,
+        // Repeated searches (starter questions, popular ones) are answered from memory.
+        wrapRetriever: (hybrid) => timedRetriever(cachedRetriever(hybrid), metrics),
+      });
+      return { index: tables, retriever, answerer: timedAnswerer(tablesAnswerer, metrics) };
     };
     const initial = serve(index);
     answerer = initial.answerer;
@@ -103,8 +108,9 @@ export async function startPodcite(
       logger,
       pollMs: options.pollMs,
       build: async (loaded) => {
-        const next = serve(loaded);
-        await prepareAnswerTables(loaded);
+        const tables = buildIndexTables(loaded);
+        const next = serve(tables);
+        await tables.prepare();
         return next;
       },
     });
@@ -153,7 +159,7 @@ export async function startPodcite(
   }
   // Once listening (so /api/health answers at once), build the answerer's per-index tables so the
   // first question does not pay for them.
-  prepareAnswerTables(index).then(
+  index.prepare().then(
     () => {
       tablesReady = true;
     },
@@ -178,6 +184,7 @@ export async function startPodcite(
         live.close();
         await running.close({ graceMs: config.requestTimeoutMs + SHUTDOWN_MARGIN_MS });
         await embeddings.close();
+        await store.close();
       })();
       return closing;
     },
