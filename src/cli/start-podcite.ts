@@ -13,6 +13,7 @@ import { cachedRetriever } from '../retrieval/cached-retriever.js';
 import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
 import { buildIndexTables, type IndexTables } from '../tables/index-tables.js';
 import { composeAnswering, composeIndex } from './compose.js';
+import { createIndexStore } from './create-index-store.js';
 import { type LiveIndex, watchIndex } from '../store/live-index.js';
 import type { IndexStore } from '../store/index-store.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
@@ -120,15 +121,22 @@ export async function startPodcite(
       logger,
       knownShowId: (feedUrl) =>
         current.current().index.manifest.shows?.find((show) => show.feedUrl === feedUrl)?.showId,
-      ingest: (feedUrl, onProgress) =>
-        ingestPaths({
-          paths: [feedUrl],
-          indexDir: config.indexDir,
-          store,
-          embeddings,
-          onProgress,
-          feeds: feedSettingsFromConfig(config),
-        }),
+      ingest: async (feedUrl, onProgress) => {
+        // A store of its own: the served one keeps its view of the index until the live reload switches.
+        const ingestStore = await createIndexStore(config);
+        try {
+          return await ingestPaths({
+            paths: [feedUrl],
+            indexDir: config.indexDir,
+            store: ingestStore,
+            embeddings,
+            onProgress,
+            feeds: feedSettingsFromConfig(config),
+          });
+        } finally {
+          await ingestStore.close();
+        }
+      },
       afterIngest: async () => {
         await current.check();
       },
