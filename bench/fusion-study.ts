@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/fusion-study.ts --latent-space DIR --practical-ai DIR [--sets NAME,…] [--variants NAME,…]`:
  * retrieval R@1 / R@5 / MRR@10 of fusion variants (tuning overrides of the shipped hybrid) on every QA set
- * whose index is given, beside lexical alone. Each index is loaded and its lexical side built once. Choose on
+ * whose index is given, beside lexical alone. Each index is loaded and its tables built once. Choose on
  * the held-out sets; the dev sets are reported, never tuned to.
  */
 import { loadavg } from 'node:os';
@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { StaticEmbeddings } from '../src/embeddings/static-embeddings.js';
 import { loadQaSet } from '../src/eval/qa-set.js';
 import { runEval } from '../src/eval/run-eval.js';
-import { lexicalIndexFor, type RetrieverTuning } from '../src/retrieval/create-retriever.js';
+import type { RetrieverTuning } from '../src/retrieval/create-retriever.js';
 import { loadIndex } from '../src/store/load-index.js';
+import { openLocalIndexStore } from '../src/store/local-index-store.js';
+import { buildIndexTables } from '../src/tables/index-tables.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -110,16 +112,15 @@ async function main(): Promise<void> {
   for (const corpus of ['latent-space', 'practical-ai'] as const) {
     const dir = dirs[corpus];
     if (!dir) continue;
-    const index = await loadIndex({ dir, embeddings });
-    const lexicalIndex = lexicalIndexFor(index);
+    const index = buildIndexTables(await loadIndex({ store: openLocalIndexStore({ dir }), embeddings }));
     for (const set of SETS.filter((entry) => entry.corpus === corpus)) {
       if (setFilter && !setFilter.includes(set.name)) continue;
       const items = await loadQaSet(path.join(root, set.file)).catch(() => undefined);
       if (!items) continue;
-      const lexical = await runEval({ items, index, embeddings, lexicalIndex, modes: ['lexical'] });
+      const lexical = await runEval({ items, index, embeddings, modes: ['lexical'] });
       rows.push(`${set.name} | lexical | ${figures(lexical.retrieval[0])}`);
       for (const [name, tuning] of variants) {
-        const report = await runEval({ items, index, embeddings, lexicalIndex, modes: ['hybrid'], tuning });
+        const report = await runEval({ items, index, embeddings, modes: ['hybrid'], tuning });
         rows.push(`${set.name} | ${name} | ${figures(report.retrieval[0])}`);
       }
       process.stderr.write(`${set.name} done (load ${loadavg()[0]!.toFixed(1)})\n`);

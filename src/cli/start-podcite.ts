@@ -1,10 +1,8 @@
 import { feedSettingsFromConfig } from '../../ingest/feeds/feed-settings.js';
 import { ingestPaths } from '../../ingest/ingest-paths.js';
-import { createAnswerer } from '../answer/create-answerer.js';
 import { loadPrompts } from '../answer/load-prompts.js';
-import { prepareAnswerTables } from '../answer/prepare-answer-tables.js';
 import type { Config } from '../config.js';
-import type { Answerer } from '../domain.js';
+import type { Answerer, Retriever } from '../domain.js';
 import type { Serving } from '../http/app-dependencies.js';
 import { createEmbeddings, embeddingWorkerCount } from '../embeddings/create-embeddings.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
@@ -12,11 +10,13 @@ import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
 import { cachedRetriever } from '../retrieval/cached-retriever.js';
-import { createRetriever } from '../retrieval/create-retriever.js';
 import { SearchThread, shouldUseSearchThread } from '../retrieval/worker-retriever.js';
 import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
-import { ensureIndex } from '../store/ensure-index.js';
+import { buildIndexTables, type IndexTables } from '../tables/index-tables.js';
+import { composeAnswering, composeIndex } from './compose.js';
+import { createIndexStore } from './create-index-store.js';
 import { type LiveIndex, watchIndex } from '../store/live-index.js';
+import type { IndexStore } from '../store/index-store.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { type Logger, loggerForLines } from '../log/create-logger.js';
 import { createMetrics, timedAnswerer, timedRetriever } from '../metrics/create-metrics.js';
@@ -68,7 +68,8 @@ export async function startPodcite(
   // costs it ~0.3 ms, less than a message to a worker.
   const embeddings = options.embeddings ?? createEmbeddings(config, { workers: embeddingWorkerCount() });
   let running: RunningServer;
-  let index: LoadedIndex;
+  let store: IndexStore;
+  let index: IndexTables;
   let answerer: Answerer;
   let live: LiveIndex<Serving>;
   let showIngests: ShowIngestQueue;
@@ -77,7 +78,9 @@ export async function startPodcite(
   let searchThread: SearchThread | undefined;
   let searchThreadReady = true;
   try {
-    index = await ensureIndex({ config, embeddings, log });
+    const opened = await composeIndex({ config, embeddings, log });
+    store = opened.store;
+    index = opened.index;
     // Searches run beside the event loop when the thread fits (see SEARCH_THREAD in the README): one event
     // loop spends ~4.6 CPU-ms a search at 1,000 episodes, so 20 searches in flight would queue ~90 ms.
     if (
@@ -90,7 +93,6 @@ export async function startPodcite(
     ) {
       searchThread = new SearchThread({
         config,
-        fallback: (loaded) => createRetriever({ index: loaded, embeddings }),
         onFailure: (error) => logger.error({ err: error }, 'the search thread failed; searching in-process'),
       });
     }
@@ -104,18 +106,31 @@ export async function startPodcite(
       embeddingQueueDepth: () => embeddings.pendingQueries,
     });
     const thread = searchThread;
-    const serve = (loaded: LoadedIndex): Serving & { loaded: Promise<void> } => {
-      const searcher = thread ? thread.retrieverFor(loaded) : createRetriever({ index: loaded, embeddings });
-      // Repeated searches (starter questions, popular ones) are answered from memory.
-      const retriever = timedRetriever(cachedRetriever(searcher), metrics);
-      const loadedAnswerer = createAnswerer({ config, retriever, index: loaded, prompts });
-      const searchLoaded = 'loaded' in searcher ? searcher.loaded : Promise.resolve();
-      return { index: loaded, retriever, answerer: timedAnswerer(loadedAnswerer, metrics), loaded: searchLoaded };
+    const serve = (tables: IndexTables): Serving & { searchReady: Promise<void> } => {
+      let searchReady = Promise.resolve();
+      const { retriever, answerer: tablesAnswerer } = composeAnswering({
+        config,
+        index: tables,
+        embeddings,
+        prompts,
+        wrapRetriever: (hybrid) => {
+          // Searches run in the search thread when there is one; the in-process retriever stands by.
+          let searcher: Retriever = hybrid;
+          if (thread) {
+            const threaded = thread.retrieverFor(tables, { fallback: hybrid });
+            searchReady = threaded.loaded;
+            searcher = threaded;
+          }
+          // Repeated searches (starter questions, popular ones) are answered from memory.
+          return timedRetriever(cachedRetriever(searcher), metrics);
+        },
+      });
+      return { index: tables, retriever, answerer: timedAnswerer(tablesAnswerer, metrics), searchReady };
     };
     const initial = serve(index);
     if (thread) {
       searchThreadReady = false;
-      void initial.loaded.then(() => {
+      void initial.searchReady.then(() => {
         searchThreadReady = true;
       });
     }
@@ -123,15 +138,16 @@ export async function startPodcite(
     // A finished `npm run ingest` (or POST /api/shows) is served within a second, without a restart;
     // the new index's tables are built before it takes over, so the switch costs no request anything.
     live = watchIndex({
-      dir: config.indexDir,
+      store,
       initial,
       embeddings,
       logger,
       pollMs: options.pollMs,
       build: async (loaded) => {
-        const next = serve(loaded);
+        const tables = buildIndexTables(loaded);
+        const next = serve(tables);
         // The search thread loads its copy meanwhile; the swap waits for both.
-        await Promise.all([prepareAnswerTables(loaded), next.loaded]);
+        await Promise.all([tables.prepare(), next.searchReady]);
         return next;
       },
     });
@@ -141,14 +157,22 @@ export async function startPodcite(
       logger,
       knownShowId: (feedUrl) =>
         current.current().index.manifest.shows?.find((show) => show.feedUrl === feedUrl)?.showId,
-      ingest: (feedUrl, onProgress) =>
-        ingestPaths({
-          paths: [feedUrl],
-          indexDir: config.indexDir,
-          embeddings,
-          onProgress,
-          feeds: feedSettingsFromConfig(config),
-        }),
+      ingest: async (feedUrl, onProgress) => {
+        // A store of its own: the served one keeps its view of the index until the live reload switches.
+        const ingestStore = await createIndexStore(config);
+        try {
+          return await ingestPaths({
+            paths: [feedUrl],
+            indexDir: config.indexDir,
+            store: ingestStore,
+            embeddings,
+            onProgress,
+            feeds: feedSettingsFromConfig(config),
+          });
+        } finally {
+          await ingestStore.close();
+        }
+      },
       afterIngest: async () => {
         await current.check();
       },
@@ -184,7 +208,7 @@ export async function startPodcite(
   }
   // Once listening (so /api/health answers at once), build the answerer's per-index tables so the
   // first question does not pay for them.
-  prepareAnswerTables(index).then(
+  index.prepare().then(
     () => {
       tablesReady = true;
     },
@@ -210,6 +234,7 @@ export async function startPodcite(
         await running.close({ graceMs: config.requestTimeoutMs + SHUTDOWN_MARGIN_MS });
         await searchThread?.close();
         await embeddings.close();
+        await store.close();
       })();
       return closing;
     },

@@ -4,9 +4,13 @@
  * with chunk positions and scores (see `search-protocol.ts`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+// The thread opens the index as the server does: the one place that chooses the store.
+import { createIndexStore } from '../cli/create-index-store.js';
 import { createEmbeddings } from '../embeddings/create-embeddings.js';
 import { PodciteError } from '../errors.js';
+import type { IndexStore } from '../store/index-store.js';
 import { loadIndex } from '../store/load-index.js';
+import { buildIndexTables } from '../tables/index-tables.js';
 import { createRetriever, type HybridRetriever } from './create-retriever.js';
 import {
   fingerprintOf,
@@ -21,6 +25,7 @@ const { config, tuning } = workerData as SearchWorkerData;
 // The embedder runs in this thread: the static one costs ~0.3 ms a question.
 const embeddings = createEmbeddings(config, { workers: 0 });
 const generations = new Map<number, HybridRetriever>();
+let store: IndexStore | undefined;
 
 port.on('message', (request: SearchWorkerRequest) => {
   handle(request).then(
@@ -43,7 +48,11 @@ port.on('message', (request: SearchWorkerRequest) => {
 
 async function handle(request: SearchWorkerRequest): Promise<SearchWorkerReply> {
   if (request.type === 'load') {
-    const index = await loadIndex({ dir: config.indexDir, embeddings });
+    // One store, reopened for each new generation, as the server's live reload does: searches of the
+    // generation before still map what the store returns through their own chunks.
+    if (store) await store.reopen();
+    else store = await createIndexStore(config);
+    const index = buildIndexTables(await loadIndex({ store, embeddings }));
     const retriever = createRetriever({ index, embeddings, tuning });
     generations.set(request.generation, retriever);
     // Requests that started on the index being replaced may still arrive; older ones are gone.

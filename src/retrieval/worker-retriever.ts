@@ -60,8 +60,8 @@ interface Pending {
  * ~3–5 ms of BM25, HNSW and fusion per search run beside the event loop, which keeps HTTP, JSON and the
  * answers. `retrieverFor(index)` asks the thread to load the index the main thread just loaded (a live
  * reload asks again; the thread keeps the two newest) and returns a retriever over it. When the thread
- * cannot serve an index (it died, or an ingest replaced the folder between the two loads), that
- * retriever searches in-process with `fallback(index)` instead, so a search never fails for it.
+ * cannot serve an index (it died, or an ingest replaced it between the two loads), that retriever
+ * searches with its in-process `fallback` instead, so a search never fails for it.
  */
 export class SearchThread {
   private readonly worker: Worker;
@@ -71,22 +71,18 @@ export class SearchThread {
   private failure: Error | undefined;
   private closed = false;
   private readonly onFailure: (error: Error) => void;
-  private readonly fallback: (index: LoadedIndex) => Retriever;
 
   /**
-   * @param options.config the server's configuration (the thread reads `indexDir` and `embeddings`).
-   * @param options.fallback builds the in-process retriever used when the thread cannot serve an index.
+   * @param options.config the server's configuration (the thread opens the store and builds the embedder it names).
    * @param options.onFailure told once when the thread fails (logged by the server).
    * @param options.workerUrl the worker entry; default `search-worker` beside this file.
    */
   constructor(options: {
     config: Config;
-    fallback: (index: LoadedIndex) => Retriever;
     tuning?: Partial<RetrieverTuning> | undefined;
     onFailure?: ((error: Error) => void) | undefined;
     workerUrl?: URL | undefined;
   }) {
-    this.fallback = options.fallback;
     this.onFailure = options.onFailure ?? (() => undefined);
     const workerData: SearchWorkerData = { config: options.config, tuning: options.tuning };
     this.worker = spawnWorker(options.workerUrl ?? siblingModule('search-worker', import.meta.url), {
@@ -105,15 +101,12 @@ export class SearchThread {
   /**
    * A retriever over `index`, searched in the thread once the thread has loaded the same index (searches
    * asked before then wait; `loaded` says when). The main thread keeps `index` for mapping hits to chunks.
+   * @param options.fallback the in-process retriever over `index`, used when the thread cannot serve it.
    */
-  retrieverFor(index: LoadedIndex): WorkerRetriever {
+  retrieverFor(index: LoadedIndex, options: { fallback: Retriever }): WorkerRetriever {
     const generation = this.nextGeneration++;
     const expected = fingerprintOf(index);
-    let local: Retriever | undefined;
-    const inProcess = () => {
-      local ??= this.fallback(index);
-      return local;
-    };
+    const inProcess = () => options.fallback;
     const load = this.request({ type: 'load', id: this.nextId++, generation }).then((reply) => {
       if (reply.type !== 'loaded') throw new Error(`unexpected reply ${reply.type} to load`);
       if (!sameFingerprint(reply.fingerprint, expected)) throw mismatch(expected, reply.fingerprint);
@@ -126,15 +119,13 @@ export class SearchThread {
         if (!this.failure) this.onFailure(error instanceof Error ? error : new Error(String(error)));
       },
     );
-    const search = async (query: string, options: SearchOptions): Promise<SearchHit[]> => {
+    const search = async (query: string, searchOptions: SearchOptions): Promise<SearchHit[]> => {
       await loaded;
-      if (!threaded || this.failure) return inProcess().search(query, options);
+      if (!threaded || this.failure) return inProcess().search(query, searchOptions);
       // Checked here too, so a bad request costs no message.
-      if (!Number.isInteger(options.k) || options.k < 1 || options.k > MAX_SEARCH_K) {
-        throw new PodciteError(
-          'bad_request:search',
-          `k must be an integer from 1 to ${MAX_SEARCH_K} (got ${options.k}).`,
-        );
+      const { k } = searchOptions;
+      if (!Number.isInteger(k) || k < 1 || k > MAX_SEARCH_K) {
+        throw new PodciteError('bad_request:search', `k must be an integer from 1 to ${MAX_SEARCH_K} (got ${k}).`);
       }
       let reply: SearchWorkerReply;
       try {
@@ -143,12 +134,12 @@ export class SearchThread {
           id: this.nextId++,
           generation,
           query,
-          k: options.k,
-          episodeIds: options.episodeIds,
+          k,
+          episodeIds: searchOptions.episodeIds,
         });
       } catch (error) {
         // The thread died during this search: answer it here rather than fail the request.
-        if (this.failure) return inProcess().search(query, options);
+        if (this.failure) return inProcess().search(query, searchOptions);
         throw error;
       }
       if (reply.type !== 'hits') throw new Error(`unexpected reply ${reply.type} to search`);

@@ -14,6 +14,7 @@ import type { ChatAnswer, Citation, SearchResult } from '../../src/domain.js';
 import { STATIC_EMBEDDER_ID, StaticEmbeddings } from '../../src/embeddings/static-embeddings.js';
 import { toSearchResult } from '../../src/http/to-search-result.js';
 import { createRetriever } from '../../src/retrieval/create-retriever.js';
+import { buildIndexTables } from '../../src/tables/index-tables.js';
 import { parseSse, postJson } from '../http/app-harness.js';
 
 /** Facts of `data/latent-space-episodes.txt`: titles and the `DD-MM-YYYY | 1 u. 6 Min.` header lines. */
@@ -262,7 +263,8 @@ describe('the bundled corpus, indexed with the real offline embedder and served 
   });
 
   test('POST /api/search, answered by the search thread, equals in-process retrieval over the served index', async () => {
-    const local = createRetriever({ index: podcite.index, embeddings: new StaticEmbeddings() });
+    // The server's own loaded index, searched in this thread.
+    const local = createRetriever({ index: buildIndexTables(podcite.index), embeddings: new StaticEmbeddings() });
     const dreamer = episodeId(DREAMER.title);
     for (const [query, k, episodeIds] of [
       ['What win rate did Voxtral TTS get against ElevenLabs?', 10, undefined],

@@ -16,7 +16,8 @@ import { PodciteError } from '../../src/errors.js';
 import { createRetriever } from '../../src/retrieval/create-retriever.js';
 import { SEARCH_THREAD_MAX_CHUNKS, SearchThread, shouldUseSearchThread } from '../../src/retrieval/worker-retriever.js';
 import { loadIndex } from '../../src/store/load-index.js';
-import type { LoadedIndex } from '../../src/store/loaded-index.js';
+import { openLocalIndexStore } from '../../src/store/local-index-store.js';
+import { buildIndexTables, type IndexTables } from '../../src/tables/index-tables.js';
 
 const SAMPLE = fileURLToPath(new URL('../../data/', import.meta.url));
 const QUESTIONS = [
@@ -29,17 +30,13 @@ const QUESTIONS = [
 ];
 
 let indexDir: string;
-let index: LoadedIndex;
+let index: IndexTables;
 let inProcess: Retriever;
 const embeddings = new StaticEmbeddings();
 const threads: SearchThread[] = [];
 
 function startThread(options: { workerUrl?: URL; onFailure?: (error: Error) => void } = {}): SearchThread {
-  const thread = new SearchThread({
-    config: loadConfig({ INDEX_DIR: indexDir, EMBEDDINGS: 'local' }),
-    fallback: (loaded) => createRetriever({ index: loaded, embeddings }),
-    ...options,
-  });
+  const thread = new SearchThread({ config: loadConfig({ INDEX_DIR: indexDir, EMBEDDINGS: 'local' }), ...options });
   threads.push(thread);
   return thread;
 }
@@ -49,10 +46,15 @@ function summary(hits: SearchHit[]): Array<{ chunkId: string; score: number; own
   return hits.map((hit) => ({ chunkId: hit.chunk.chunkId, score: hit.score, own: index.chunks.includes(hit.chunk) }));
 }
 
+/** The index in `dir` as the server holds it: loaded through the local store, with its tables. */
+async function openIndex(dir: string): Promise<IndexTables> {
+  return buildIndexTables(await loadIndex({ store: openLocalIndexStore({ dir }), embeddings }));
+}
+
 beforeAll(async () => {
   indexDir = await mkdtemp(path.join(tmpdir(), 'podcite-search-thread-'));
   await ingestPaths({ paths: [SAMPLE], indexDir, embeddings });
-  index = await loadIndex({ dir: indexDir, embeddings });
+  index = await openIndex(indexDir);
   inProcess = createRetriever({ index, embeddings });
 }, 120_000);
 
@@ -63,7 +65,7 @@ afterAll(async () => {
 
 describe('SearchThread', () => {
   test('returns the same hits, scores and order as in-process retrieval, as the main thread’s chunks', async () => {
-    const retriever = startThread().retrieverFor(index);
+    const retriever = startThread().retrieverFor(index, { fallback: inProcess });
     await retriever.loaded;
     const episodeIds = [index.manifest.episodes[1]!.episodeId, index.manifest.episodes[3]!.episodeId];
     for (const question of QUESTIONS) {
@@ -77,7 +79,7 @@ describe('SearchThread', () => {
   });
 
   test('searches asked together all get their own answers', async () => {
-    const retriever = startThread().retrieverFor(index);
+    const retriever = startThread().retrieverFor(index, { fallback: inProcess });
     const answers = await Promise.all(QUESTIONS.map((question) => retriever.search(question, { k: 5 })));
     for (const [position, question] of QUESTIONS.entries()) {
       expect(summary(answers[position]!)).toStrictEqual(summary(await inProcess.search(question, { k: 5 })));
@@ -85,7 +87,7 @@ describe('SearchThread', () => {
   });
 
   test('a bad k is a bad_request, as in-process', async () => {
-    const retriever = startThread().retrieverFor(index);
+    const retriever = startThread().retrieverFor(index, { fallback: inProcess });
     for (const k of [0, 51, 2.5]) {
       const error = await retriever.search('world models', { k }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(PodciteError);
@@ -99,7 +101,7 @@ describe('SearchThread', () => {
       workerUrl: new URL('./no-such-search-worker.ts', import.meta.url),
       onFailure: (error) => failures.push(error.message),
     });
-    const retriever = thread.retrieverFor(index);
+    const retriever = thread.retrieverFor(index, { fallback: inProcess });
     await retriever.loaded;
     expect(summary(await retriever.search(QUESTIONS[1]!, { k: 5 }))).toStrictEqual(
       summary(await inProcess.search(QUESTIONS[1]!, { k: 5 })),
@@ -111,9 +113,11 @@ describe('SearchThread', () => {
     const otherDir = await mkdtemp(path.join(tmpdir(), 'podcite-search-thread-other-'));
     try {
       await ingestPaths({ paths: [path.join(SAMPLE, 'latent-space-episodes.txt')], indexDir: otherDir, embeddings });
-      const other = await loadIndex({ dir: otherDir, embeddings });
+      const other = await openIndex(otherDir);
       const failures: string[] = [];
-      const retriever = startThread({ onFailure: (error) => failures.push(error.message) }).retrieverFor(other);
+      const retriever = startThread({ onFailure: (error) => failures.push(error.message) }).retrieverFor(other, {
+        fallback: createRetriever({ index: other, embeddings }),
+      });
       await retriever.loaded;
       const hits = await retriever.search(QUESTIONS[1]!, { k: 3 });
       expect(hits.every((hit) => other.chunks.includes(hit.chunk))).toBe(true);
