@@ -17,10 +17,11 @@ import {
 
 /**
  * Above this many chunks `SEARCH_THREAD=auto` searches on the event loop: the thread holds a second copy of
- * the chunks, the HNSW graph and the lexical index (~5 KB a chunk: +0.7 GB at 1,000 episodes, 127k chunks;
- * ~+4 GB at 10,000), and on two cores a 10,000-episode catalogue is not served 20 in flight either way.
+ * the chunks, the HNSW graph and the lexical index (+0.5–0.8 GB resident at 1,000 episodes, 127k chunks), so
+ * at 250,000 chunks (~2,000 hour-long episodes) the server stays near 3 GB; at 10,000 episodes the copy would
+ * add ~4 GB, and two cores do not serve that catalogue 20 in flight either way.
  */
-export const SEARCH_THREAD_MAX_CHUNKS = 400_000;
+export const SEARCH_THREAD_MAX_CHUNKS = 250_000;
 
 /**
  * Whether the server searches in a worker thread. `true`/`false` as set; `auto` (the default) when the
