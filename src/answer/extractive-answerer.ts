@@ -23,7 +23,7 @@ import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
 import { unmentionedTerms, unseenWords } from './question-coverage.js';
 import { isWhenQuestion, questionType } from './question-type.js';
-import { rankAnswerSentences } from './rank-answer-sentences.js';
+import { asksWhoSomeoneIs, rankAnswerSentences } from './rank-answer-sentences.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
 import { inverseDocumentFrequency, questionTerms, type ScoredSentence, scoreSentences } from './score-sentences.js';
 
@@ -217,6 +217,30 @@ function answerQuoteSpan(entry: ScoredSentence, questionTerms: ReadonlySet<strin
     }
   }
   return { start: sentences[first]?.start ?? entry.sentence.start, end: sentences[last]?.end ?? entry.sentence.end };
+}
+
+/** Opening transcript chunks of an episode searched for a guest's introduction. */
+const INTRODUCTION_CHUNKS = 3;
+/** Most chunks added as candidates for a "Who is X?" answer. */
+const MAX_INTRODUCTION_CHUNKS = 6;
+
+/**
+ * For "Who is X?": the passages where people are introduced — the show notes and the opening of
+ * each retrieved episode — that name X, and are not retrieved already. Retrieval finds X's own
+ * lines (X is their speaker), which rarely say who X is.
+ */
+function introductionChunks(options: { index: LoadedIndex; hits: SearchHit[]; person: string[] }): Chunk[] {
+  const retrieved = new Set(options.hits.map((hit) => hit.chunk.chunkId));
+  const episodes = new Set(options.hits.map((hit) => hit.chunk.episodeId));
+  return options.index.chunks
+    .filter(
+      (chunk) =>
+        episodes.has(chunk.episodeId) &&
+        !retrieved.has(chunk.chunkId) &&
+        (chunk.kind === 'shownotes' || (chunk.kind === 'transcript' && chunk.ordinal < INTRODUCTION_CHUNKS)) &&
+        tokenize(chunk.text).some((term) => options.person.includes(term)),
+    )
+    .slice(0, MAX_INTRODUCTION_CHUNKS);
 }
 
 /** The chunk right before `chunk` in its episode, if the index has it. */
@@ -440,7 +464,9 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     });
     if (signal?.aborted) return;
     const hits = quotableHits(retrieved, topK);
-    const scored = scoreSentences({ question, hits, index });
+    const person = asksWhoSomeoneIs(question);
+    const extraChunks = person ? introductionChunks({ index, hits, person }) : [];
+    const scored = scoreSentences({ question, hits, index, extraChunks });
     const type = questionType(question);
     const ranked = rankAnswerSentences({ scored, question, type, index });
     const best = ranked[0];

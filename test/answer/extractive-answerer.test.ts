@@ -187,6 +187,31 @@ describe('createExtractiveAnswerer', () => {
     ]);
   });
 
+  test('"Who is X?" quotes where X is introduced, not X\'s own lines on other topics', async () => {
+    const notes: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'moonlake#9',
+      ordinal: 9,
+      kind: 'shownotes',
+      speaker: null,
+      speakers: [],
+      start: null,
+      end: null,
+      anchors: [],
+      text: 'Our guests are Chris Manning, professor at Stanford, and Fan-yun Sun, the CEO of Moonlake.',
+    };
+    const index = await createSampleIndex([...sampleChunks, notes]);
+    // Retrieval finds only Fan-yun Sun's own lines (the speaker's name matches the question).
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([sampleChunks[1]!]), index });
+    const events = await collect(answerer.answer({ message: 'Who is Fan-yun Sun?', history: [] }, {}));
+    const end = events.at(-1);
+    expect(
+      end?.type === 'end' ? end.answer.citations.map((citation) => [citation.chunkId, citation.quote]) : [],
+    ).toStrictEqual([
+      ['moonlake#9', 'Our guests are Chris Manning, professor at Stanford, and Fan-yun Sun, the CEO of Moonlake.'],
+    ]);
+  });
+
   test('a "when" question cites the sentence where the topic starts and says its time', async () => {
     const { answer } = await ask({ message: 'When does Fan-yun Sun talk about the bowling game demo?' });
     expect(answer.answer).toBe('Fan-yun Sun gets to this at 20:00: "We wanted a demo that anyone understands." [1]');
