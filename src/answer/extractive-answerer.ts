@@ -199,22 +199,23 @@ function answerQuoteSpan(entry: ScoredSentence, questionTerms: ReadonlySet<strin
     first -= 1;
     words += wordsOf(previous);
   }
+  let takenBefore = first < at ? 1 : 0;
   for (let step = 0; step < CONTEXT_SENTENCES; step++) {
     const next = sentences[last + 1];
     if (joins(next) && FINISHED_SENTENCE.test(textOf(next)) && words + wordsOf(next) <= MAX_ANSWER_QUOTE_WORDS) {
       last += 1;
       words += wordsOf(next);
     }
-    const before = sentences[first - 1];
-    if (
-      at - first < CONTEXT_SENTENCES &&
-      joins(before) &&
-      topical(before) &&
-      words + wordsOf(before) <= MAX_ANSWER_QUOTE_WORDS
-    ) {
-      first -= 1;
-      words += wordsOf(before);
-    }
+    // Looking back, fillers ("Yeah.", "Um,") are passed over: they join only with what precedes them.
+    let earlier = first - 1;
+    while (earlier >= 0 && joins(sentences[earlier]) && tokenize(textOf(sentences[earlier]!)).length === 0) earlier--;
+    const before = sentences[earlier];
+    if (takenBefore >= CONTEXT_SENTENCES || !joins(before) || !topical(before)) continue;
+    const added = sentences.slice(earlier, first).reduce((sum, sentence) => sum + wordsOf(sentence), 0);
+    if (words + added > MAX_ANSWER_QUOTE_WORDS) continue;
+    first = earlier;
+    words += added;
+    takenBefore += 1;
   }
   return { start: sentences[first]?.start ?? entry.sentence.start, end: sentences[last]?.end ?? entry.sentence.end };
 }

@@ -212,6 +212,30 @@ describe('createExtractiveAnswerer', () => {
     ]);
   });
 
+  test('looking back for context, an answer quote passes over fillers to the sentence before them', async () => {
+    const chunk: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'dreamer#4',
+      episodeId: 'dreamer',
+      episodeTitle: 'Dreamer: Agents for Everyone',
+      ordinal: 4,
+      speaker: 'David Singleton',
+      speakers: ['David Singleton'],
+      text: 'We talked about phones. Hugo was my cofounder. Yeah. Um, we met in the early days of Android at Google, Hugo and I. We shipped the first apps.',
+      anchors: [{ offset: 0, seconds: 150, approximate: false }],
+    };
+    const index = await createSampleIndex([...sampleChunks, chunk]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([chunk]), index, maxSentences: 1 });
+    const events = await collect(
+      answerer.answer({ message: 'Where did David and his cofounder Hugo meet?', history: [] }, {}),
+    );
+    const end = events.at(-1);
+    expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([
+      // The sentence after the chosen one joins too, so the quote is for the "met" sentence.
+      'Hugo was my cofounder. Yeah. Um, we met in the early days of Android at Google, Hugo and I. We shipped the first apps.',
+    ]);
+  });
+
   test('a "when" question cites the sentence where the topic starts and says its time', async () => {
     const { answer } = await ask({ message: 'When does Fan-yun Sun talk about the bowling game demo?' });
     expect(answer.answer).toBe('Fan-yun Sun gets to this at 20:00: "We wanted a demo that anyone understands." [1]');
