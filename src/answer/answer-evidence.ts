@@ -7,7 +7,7 @@
  */
 import type { Chunk } from '../domain.js';
 import { splitWords, tokenize } from '../retrieval/tokenize.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { type Sentence, splitSentences } from '../util/split-sentences.js';
 import { allowedEdits, boundedEditDistance, salientTerms } from './question-coverage.js';
 import { questionType } from './question-type.js';
@@ -91,7 +91,7 @@ function termsWithVariants(words: readonly string[], questionTerms: readonly str
  * chapter or speakers say them; the other specific words only when the stretch itself says them
  * (half when only elsewhere in the chunk). Words match in any form `isTermVariant` allows.
  */
-export function stretchSupports(options: { question: string; chunks: Chunk[]; index: LoadedIndex }): StretchSupport[] {
+export function stretchSupports(options: { question: string; chunks: Chunk[]; index: IndexTables }): StretchSupport[] {
   // "How big is the prize pool of the Creator Cup?" is answered by "$30,000 Creator Cup": for an
   // amount, a stretch that states one beside the names says the relation without its words.
   const wantsAmount = questionType(options.question) === 'quantity';
@@ -161,7 +161,7 @@ export function stretchSupports(options: { question: string; chunks: Chunk[]; in
 }
 
 /** The question's evidence support over the retrieved chunks: its best stretch (`stretchSupports`). */
-export function evidenceSupport(options: { question: string; chunks: Chunk[]; index: LoadedIndex }): EvidenceSupport {
+export function evidenceSupport(options: { question: string; chunks: Chunk[]; index: IndexTables }): EvidenceSupport {
   let best: EvidenceSupport = { support: 0, chunk: undefined };
   for (const stretch of stretchSupports(options)) {
     if (stretch.support > best.support) best = { support: stretch.support, chunk: stretch.chunk };

@@ -4,9 +4,9 @@
  * echoes them, and when the best match is a host's question the guest's reply is what gets quoted.
  * `coverage` is left as it was: it is the abstention signal and must not depend on this ranking.
  */
-import type { Chunk } from '../domain.js';
+import { type Chunk, chunkIdOf } from '../domain.js';
 import { tokenize } from '../retrieval/tokenize.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { splitSentences } from '../util/split-sentences.js';
 import { salientTerms } from './question-coverage.js';
 import { answerTypeFit, type QuestionType, statesRole } from './question-type.js';
@@ -56,8 +56,8 @@ function isQuestionSentence(text: string): boolean {
 }
 
 /** The chunk after `chunk` in its episode, if the index has it (ids are `episodeId#ordinal`). */
-function nextChunk(index: LoadedIndex, chunk: Chunk): Chunk | undefined {
-  return index.chunkById.get(`${chunk.episodeId}#${chunk.ordinal + 1}`);
+function nextChunk(index: IndexTables, chunk: Chunk): Chunk | undefined {
+  return index.chunkById.get(chunkIdOf(chunk.episodeId, chunk.ordinal + 1));
 }
 
 /**
@@ -66,7 +66,7 @@ function nextChunk(index: LoadedIndex, chunk: Chunk): Chunk | undefined {
  */
 function replyTo(options: {
   question: ScoredSentence;
-  index: LoadedIndex;
+  index: IndexTables;
   byChunk: Map<Chunk, ScoredSentence[]>;
   sentencesOf: (chunk: Chunk) => ScoredSentence[];
 }): ScoredSentence[] {
@@ -100,7 +100,7 @@ export function rankAnswerSentences(options: {
   scored: ScoredSentence[];
   question: string;
   type: QuestionType;
-  index: LoadedIndex;
+  index: IndexTables;
 }): ScoredSentence[] {
   const { scored, type, index } = options;
   const questionWords = new Set(tokenize(options.question));
