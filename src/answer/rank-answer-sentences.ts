@@ -17,7 +17,7 @@ import type { ScoredSentence } from './score-sentences.js';
  * names X nor says who anyone is — X's own remarks on other topics ("Actually we have a few
  * iterations of them.") are not an introduction.
  */
-const OFF_TOPIC_SELF_FACTOR = 0.4;
+const OFF_TOPIC_SELF_FACTOR = 0.25;
 
 /**
  * "Who is X?", "Who was X?": the question asks who a named person is, and nothing else. Returns the
@@ -36,6 +36,8 @@ const NEW_WORDS_FOR_FULL_CREDIT = 4;
 const ECHO_FACTOR = 0.7;
 /** Share of a host question's score that the reply sentences after it inherit. */
 const REPLY_SHARE = 0.9;
+/** A reply sentence shorter than this many words inherits proportionally less. */
+const MIN_REPLY_WORDS = 6;
 /** How many sentences of the reply inherit it. */
 const REPLY_SENTENCES = 3;
 /** A sentence cut off by the end of its chunk (no closing punctuation) is a fragment. */
@@ -151,7 +153,9 @@ export function rankAnswerSentences(options: {
     .slice(0, 3);
   for (const asked of questions) {
     for (const [position, entry] of replyTo({ question: asked, index, byChunk, sentencesOf }).entries()) {
-      const inherited = REPLY_SHARE * asked.score * (1 - 0.05 * position);
+      // A bare "Yes." inherits little: quoted alone it answers nothing.
+      const words = sentenceText(entry).split(/\s+/u).length;
+      const inherited = REPLY_SHARE * asked.score * (1 - 0.05 * position) * Math.min(1, words / MIN_REPLY_WORDS);
       const own = adjusted.get(entry) ?? 0;
       if (inherited > own) adjusted.set(entry, inherited * answerTypeFit(type, sentenceText(entry)));
     }
