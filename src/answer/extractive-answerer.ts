@@ -220,6 +220,28 @@ function answerQuoteSpan(entry: ScoredSentence, questionTerms: ReadonlySet<strin
   return { start: sentences[first]?.start ?? entry.sentence.start, end: sentences[last]?.end ?? entry.sentence.end };
 }
 
+/** Most pieces a quote takes in to finish a sentence the splitter cut up (a long unpunctuated run). */
+const MAX_COMPLETING_PIECES = 3;
+
+/**
+ * The span, carried on through the following pieces of the same speaker's text until it ends a
+ * sentence: `splitSentences` cuts unpunctuated runs of speech into pieces, and a quote must not stop
+ * mid-sentence ("…detained by China that have"). Only the end of the chunk stops it short.
+ */
+function throughSentenceEnd(entry: ScoredSentence, span: QuoteSpan): QuoteSpan {
+  const { chunk } = entry;
+  let end = span.end;
+  let pieces = 0;
+  for (const sentence of splitSentences(chunk)) {
+    if (sentence.start < span.end) continue;
+    if (pieces >= MAX_COMPLETING_PIECES || FINISHED_SENTENCE.test(chunk.text.slice(span.start, end))) break;
+    if (sentence.speaker !== entry.sentence.speaker) break;
+    end = sentence.end;
+    pieces += 1;
+  }
+  return { start: span.start, end };
+}
+
 /** Opening transcript chunks of an episode searched for a guest's introduction. */
 const INTRODUCTION_CHUNKS = 3;
 /** Most chunks added as candidates for a "Who is X?" answer. */
@@ -492,7 +514,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     const answerSpan = (entry: ScoredSentence) =>
       withoutLeadingFiller(
         entry.chunk,
-        when ? quoteSpan({ entry, all: ranked }) : answerQuoteSpan(entry, questionWords),
+        throughSentenceEnd(entry, when ? quoteSpan({ entry, all: ranked }) : answerQuoteSpan(entry, questionWords)),
       );
     const chosen = when
       ? [chapter ?? topicStart({ question, hits, index, best: scored[0] ?? best })]

@@ -236,6 +236,29 @@ describe('createExtractiveAnswerer', () => {
     ]);
   });
 
+  test('a quote carries on through a long unpunctuated run the splitter cut into pieces', async () => {
+    // Over 320 characters without a full stop: splitSentences cuts it at a word boundary.
+    const run = `The lighthouse protocol keeps every ship safe at night ${'and the keepers watch the water and the weather '.repeat(7)}until the morning comes.`;
+    const chunk: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'moonlake#7',
+      ordinal: 7,
+      // The sentence after it would take the "what" quote past 80 words, so it stays out.
+      text: `${run} Nobody asked for this, and nobody in the whole harbour town ever said a single word about it to anyone at all.`,
+      anchors: [{ offset: 0, seconds: 700, approximate: false }],
+    };
+    const index = await createSampleIndex([...sampleChunks, chunk]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([chunk]), index, maxSentences: 1 });
+    for (const message of [
+      'What does the lighthouse protocol keep safe?',
+      'When does the lighthouse protocol come up?',
+    ]) {
+      const events = await collect(answerer.answer({ message, history: [] }, {}));
+      const end = events.at(-1);
+      expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([run]);
+    }
+  });
+
   test('a "when" question cites the sentence where the topic starts and says its time', async () => {
     const { answer } = await ask({ message: 'When does Fan-yun Sun talk about the bowling game demo?' });
     expect(answer.answer).toBe('Fan-yun Sun gets to this at 20:00: "We wanted a demo that anyone understands." [1]');
