@@ -40,12 +40,58 @@ export interface EvidenceSupport {
   chunk: Chunk | undefined;
 }
 
+/** One sentence's stretch (it and `WINDOW_RADIUS` sentences either side) and its support. */
+export interface StretchSupport {
+  chunk: Chunk;
+  /** Position of the stretch's middle sentence in `splitSentences(chunk)`. */
+  sentenceIndex: number;
+  /** 0..1, as `EvidenceSupport.support`. */
+  support: number;
+  /** Share (0..1) of the question's name weight the stretch's context holds (1 when it names nothing). */
+  nameShare: number;
+  /** Share (0..1) of the relation weight (the question's other specific words) the stretch holds. */
+  relationShare: number;
+}
+
+/** Shortest shared beginning for two words to count as forms of one word ("decide" / "decid"). */
+const MIN_VARIANT_PREFIX = 5;
+/** …and at least this share of the longer word ("creativ" of "creativity"). */
+const MIN_VARIANT_SHARE = 0.7;
+
 /**
- * The question's evidence support over the retrieved chunks. Names (`salientTerms`) count as found
- * when the stretch, its chunk, or the chunk's episode title, chapter or speakers say them; the
- * other specific words only when the stretch itself says them.
+ * Whether two index terms are forms of one word the light stemmer keeps apart ("decide" and
+ * "decided" → "decid", "build" and "builder", "creative" and "creativity"): they begin alike for at
+ * least five letters and 70% of the longer one. Terms with digits must match exactly.
  */
-export function evidenceSupport(options: { question: string; chunks: Chunk[]; index: IndexTables }): EvidenceSupport {
+export function isTermVariant(left: string, right: string): boolean {
+  if (left === right) return true;
+  if (/\d/u.test(left) || /\d/u.test(right)) return false;
+  let shared = 0;
+  while (shared < left.length && shared < right.length && left[shared] === right[shared]) shared++;
+  return shared >= MIN_VARIANT_PREFIX && shared >= MIN_VARIANT_SHARE * Math.max(left.length, right.length);
+}
+
+/**
+ * The terms of `texts` plus, for each question term, the term itself when some term of `texts` is
+ * a form of it (`isTermVariant`): so set lookups with the question's terms find those forms too.
+ */
+function termsWithVariants(words: readonly string[], questionTerms: readonly string[]): Set<string> {
+  const terms = new Set(words);
+  for (const term of questionTerms) {
+    if (terms.has(term) || term.length < MIN_VARIANT_PREFIX) continue;
+    const head = term.slice(0, MIN_VARIANT_PREFIX);
+    if (words.some((word) => word.startsWith(head) && isTermVariant(term, word))) terms.add(term);
+  }
+  return terms;
+}
+
+/**
+ * The support of every stretch of the chunks (one per sentence), in chunk order then sentence order.
+ * Names (`salientTerms`) count as found when the stretch, its chunk, or the chunk's episode title,
+ * chapter or speakers say them; the other specific words only when the stretch itself says them
+ * (half when only elsewhere in the chunk). Words match in any form `isTermVariant` allows.
+ */
+export function stretchSupports(options: { question: string; chunks: Chunk[]; index: IndexTables }): StretchSupport[] {
   // "How big is the prize pool of the Creator Cup?" is answered by "$30,000 Creator Cup": for an
   // amount, a stretch that states one beside the names says the relation without its words.
   const wantsAmount = questionType(options.question) === 'quantity';
@@ -53,17 +99,18 @@ export function evidenceSupport(options: { question: string; chunks: Chunk[]; in
   for (const word of ASKING_WORDS) if (weights.size > 1) weights.delete(word);
   const phrases = namePhrases(options.question);
   const nameTerms = new Set(phrases.flatMap((phrase) => phrase.terms));
+  const questionTermList = [...weights.keys()];
   let nameWeight = 0;
   let relationWeight = 0;
   for (const [term, weight] of weights) {
     if (nameTerms.has(term)) nameWeight += weight;
     else relationWeight += weight;
   }
-  let best: EvidenceSupport = { support: 0, chunk: undefined };
-  if (weights.size === 0) return best;
+  const stretches: StretchSupport[] = [];
+  if (weights.size === 0) return stretches;
   for (const chunk of options.chunks) {
     const context = `${chunk.text} ${chunk.episodeTitle} ${chunk.chapter ?? ''} ${chunk.speakers.join(' ')}`;
-    const chunkTerms = new Set(tokenize(context));
+    const chunkTerms = termsWithVariants(tokenize(context), questionTermList);
     // A name of several words ("Apple Vision Pro") is found only as a whole, its words side by side.
     const contextWords = ` ${splitWords(context).join(' ')} `;
     const missingNames = new Set(
@@ -85,11 +132,9 @@ export function evidenceSupport(options: { question: string; chunks: Chunk[]; in
       tokenize(`${chunk.text.slice(sentence.start, sentence.end)} ${sentence.speaker ?? ''}`),
     );
     for (let center = 0; center < sentences.length; center++) {
-      const window = new Set<string>();
       const from = Math.max(0, center - WINDOW_RADIUS);
       const to = Math.min(sentences.length - 1, center + WINDOW_RADIUS);
-      for (let position = from; position <= to; position++)
-        for (const term of sentenceTerms[position]!) window.add(term);
+      const window = termsWithVariants(sentenceTerms.slice(from, to + 1).flat(), questionTermList);
       let names = 0;
       let relation = 0;
       for (const [term, weight] of weights) {
@@ -108,9 +153,18 @@ export function evidenceSupport(options: { question: string; chunks: Chunk[]; in
       ) {
         relationShare = Math.max(relationShare, AMOUNT_CREDIT);
       }
-      const support = (nameWeight > 0 ? names / nameWeight : 1) * relationShare;
-      if (support > best.support) best = { support, chunk };
+      const nameShare = nameWeight > 0 ? names / nameWeight : 1;
+      stretches.push({ chunk, sentenceIndex: center, support: nameShare * relationShare, nameShare, relationShare });
     }
+  }
+  return stretches;
+}
+
+/** The question's evidence support over the retrieved chunks: its best stretch (`stretchSupports`). */
+export function evidenceSupport(options: { question: string; chunks: Chunk[]; index: IndexTables }): EvidenceSupport {
+  let best: EvidenceSupport = { support: 0, chunk: undefined };
+  for (const stretch of stretchSupports(options)) {
+    if (stretch.support > best.support) best = { support: stretch.support, chunk: stretch.chunk };
   }
   return best;
 }

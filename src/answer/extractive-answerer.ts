@@ -16,14 +16,14 @@ import type {
 import { tokenize } from '../retrieval/tokenize.js';
 import type { IndexTables } from '../tables/index-tables.js';
 import { isQuotableKind } from '../util/classify-chunk.js';
-import { splitSentences } from '../util/split-sentences.js';
+import { type Sentence, splitSentences } from '../util/split-sentences.js';
 import { timeAtOffset } from '../util/time-label.js';
 import { evidenceSupport } from './answer-evidence.js';
 import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
 import { unmentionedTerms, unseenWords } from './question-coverage.js';
 import { isWhenQuestion, questionType } from './question-type.js';
-import { rankAnswerSentences } from './rank-answer-sentences.js';
+import { asksWhoSomeoneIs, rankAnswerSentences } from './rank-answer-sentences.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
 import { inverseDocumentFrequency, questionTerms, type ScoredSentence, scoreSentences } from './score-sentences.js';
 
@@ -88,8 +88,6 @@ const SAME_MOMENT_SECONDS = 60;
 const TOPIC_START_RATIO = 0.7;
 /** A source quote shorter than this many words takes in the next sentence of the same speaker. */
 const MIN_QUOTE_WORDS = 6;
-/** An answer quote shorter than this many words takes in the following sentences of the same speaker. */
-const MIN_ANSWER_QUOTE_WORDS = 20;
 /** Most sentences a quote takes in after the one it is for. */
 const MAX_FOLLOWING_SENTENCES = 2;
 
@@ -147,22 +145,16 @@ function neighbour(entry: ScoredSentence, all: ScoredSentence[], offset: number)
  * The quote for a scored sentence: the sentence, plus the following ones of the same speaker in the
  * same chunk until it has `minWords` words (at most `MAX_FOLLOWING_SENTENCES` more). The sentence that
  * shares the question's words often only sets up the fact ("we have a new designer and it's one of
- * the first small tasks."); the next one says it. With `leadIn`, a sentence that opens with a
- * pronoun ("That was the first project…") also takes in the sentence before, which says what it is.
+ * the first small tasks."); the next one says it.
  */
 function quoteSpan(options: {
   entry: ScoredSentence;
   all: ScoredSentence[];
   minWords?: number | undefined;
-  leadIn?: boolean | undefined;
 }): QuoteSpan {
   const { entry, all } = options;
   const minWords = options.minWords ?? MIN_QUOTE_WORDS;
   const span = { start: entry.sentence.start, end: entry.sentence.end };
-  if (options.leadIn && LEANS_BACK.test(entry.chunk.text.slice(span.start, span.end))) {
-    const previous = neighbour(entry, all, -1);
-    if (previous) span.start = previous.sentence.start;
-  }
   for (let added = 1; added <= MAX_FOLLOWING_SENTENCES; added++) {
     if (sentenceWordCount(entry.chunk, span) >= minWords) break;
     const next = neighbour(entry, all, added);
@@ -170,6 +162,108 @@ function quoteSpan(options: {
     span.end = next.sentence.end;
   }
   return span;
+}
+
+/** Most words an answer quote grows to with the sentences around the one it is for. */
+const MAX_ANSWER_QUOTE_WORDS = 80;
+/** Sentences an answer quote takes in on either side of the one it is for. */
+const CONTEXT_SENTENCES = 2;
+/** A sentence that ends with closing punctuation; the last one of a chunk may be cut off mid-way. */
+const FINISHED_SENTENCE = /[.!?…]["'”’)\]]*$/u;
+
+/**
+ * The quote for an answer sentence: the sentence with up to `CONTEXT_SENTENCES` of the same
+ * speaker's sentences on either side (the following ones first: the sentence that shares the
+ * question's words often only sets up the fact the next one states; the ones before only while they
+ * say one of `questionTerms`), at most
+ * `MAX_ANSWER_QUOTE_WORDS` words. A neighbour cut off by the end of the chunk is left out, so the
+ * quote never ends in a dangling fragment; a sentence that leans back ("That was the first
+ * project…") always takes in the one before it when the same speaker says it.
+ */
+function answerQuoteSpan(entry: ScoredSentence, questionTerms: ReadonlySet<string>): QuoteSpan {
+  const { chunk } = entry;
+  const sentences = splitSentences(chunk);
+  const at = entry.sentence.index;
+  const textOf = (sentence: Sentence) => chunk.text.slice(sentence.start, sentence.end);
+  // A sentence before it joins only when it says one of the question's words: what comes before
+  // an answer is as often the end of the previous topic as the set-up of this one.
+  const topical = (sentence: Sentence) => tokenize(textOf(sentence)).some((term) => questionTerms.has(term));
+  const wordsOf = (sentence: Sentence) => textOf(sentence).split(/\s+/u).filter(Boolean).length;
+  const joins = (sentence: Sentence | undefined): sentence is Sentence =>
+    sentence !== undefined && sentence.speaker === entry.sentence.speaker;
+  let first = at;
+  let last = at;
+  let words = wordsOf(entry.sentence);
+  const previous = sentences[at - 1];
+  if (LEANS_BACK.test(textOf(entry.sentence)) && joins(previous)) {
+    first -= 1;
+    words += wordsOf(previous);
+  }
+  let takenBefore = first < at ? 1 : 0;
+  for (let step = 0; step < CONTEXT_SENTENCES; step++) {
+    const next = sentences[last + 1];
+    if (joins(next) && FINISHED_SENTENCE.test(textOf(next)) && words + wordsOf(next) <= MAX_ANSWER_QUOTE_WORDS) {
+      last += 1;
+      words += wordsOf(next);
+    }
+    // Looking back, fillers ("Yeah.", "Um,") are passed over: they join only with what precedes them.
+    let earlier = first - 1;
+    while (earlier >= 0 && joins(sentences[earlier]) && tokenize(textOf(sentences[earlier]!)).length === 0) earlier--;
+    const before = sentences[earlier];
+    if (takenBefore >= CONTEXT_SENTENCES || !joins(before) || !topical(before)) continue;
+    const added = sentences.slice(earlier, first).reduce((sum, sentence) => sum + wordsOf(sentence), 0);
+    if (words + added > MAX_ANSWER_QUOTE_WORDS) continue;
+    first = earlier;
+    words += added;
+    takenBefore += 1;
+  }
+  return { start: sentences[first]?.start ?? entry.sentence.start, end: sentences[last]?.end ?? entry.sentence.end };
+}
+
+/** Most pieces a quote takes in to finish a sentence the splitter cut up (a long unpunctuated run). */
+const MAX_COMPLETING_PIECES = 3;
+
+/**
+ * The span, carried on through the following pieces of the same speaker's text until it ends a
+ * sentence: `splitSentences` cuts unpunctuated runs of speech into pieces, and a quote must not stop
+ * mid-sentence ("…detained by China that have"). Only the end of the chunk stops it short.
+ */
+function throughSentenceEnd(entry: ScoredSentence, span: QuoteSpan): QuoteSpan {
+  const { chunk } = entry;
+  let end = span.end;
+  let pieces = 0;
+  for (const sentence of splitSentences(chunk)) {
+    if (sentence.start < span.end) continue;
+    if (pieces >= MAX_COMPLETING_PIECES || FINISHED_SENTENCE.test(chunk.text.slice(span.start, end))) break;
+    if (sentence.speaker !== entry.sentence.speaker) break;
+    end = sentence.end;
+    pieces += 1;
+  }
+  return { start: span.start, end };
+}
+
+/** Opening transcript chunks of an episode searched for a guest's introduction. */
+const INTRODUCTION_CHUNKS = 3;
+/** Most chunks added as candidates for a "Who is X?" answer. */
+const MAX_INTRODUCTION_CHUNKS = 6;
+
+/**
+ * For "Who is X?": the passages where people are introduced — the show notes and the opening of
+ * each retrieved episode — that name X, and are not retrieved already. Retrieval finds X's own
+ * lines (X is their speaker), which rarely say who X is.
+ */
+function introductionChunks(options: { index: IndexTables; hits: SearchHit[]; person: string[] }): Chunk[] {
+  const retrieved = new Set(options.hits.map((hit) => hit.chunk.chunkId));
+  const episodes = new Set(options.hits.map((hit) => hit.chunk.episodeId));
+  return options.index.chunks
+    .filter(
+      (chunk) =>
+        episodes.has(chunk.episodeId) &&
+        !retrieved.has(chunk.chunkId) &&
+        (chunk.kind === 'shownotes' || (chunk.kind === 'transcript' && chunk.ordinal < INTRODUCTION_CHUNKS)) &&
+        tokenize(chunk.text).some((term) => options.person.includes(term)),
+    )
+    .slice(0, MAX_INTRODUCTION_CHUNKS);
 }
 
 /** The chunk right before `chunk` in its episode, if the index has it. */
@@ -393,7 +487,9 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     });
     if (signal?.aborted) return;
     const hits = quotableHits(retrieved, topK);
-    const scored = scoreSentences({ question, hits, index });
+    const person = asksWhoSomeoneIs(question);
+    const extraChunks = person ? introductionChunks({ index, hits, person }) : [];
+    const scored = scoreSentences({ question, hits, index, extraChunks });
     const type = questionType(question);
     const ranked = rankAnswerSentences({ scored, question, type, index });
     const best = ranked[0];
@@ -413,13 +509,12 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       return;
     }
 
+    const questionWords = new Set(questionTerms(index, question).keys());
     // A "when" answer is about where the topic starts, so its quote stays one sentence long.
     const answerSpan = (entry: ScoredSentence) =>
       withoutLeadingFiller(
         entry.chunk,
-        when
-          ? quoteSpan({ entry, all: ranked })
-          : quoteSpan({ entry, all: ranked, minWords: MIN_ANSWER_QUOTE_WORDS, leadIn: true }),
+        throughSentenceEnd(entry, when ? quoteSpan({ entry, all: ranked }) : answerQuoteSpan(entry, questionWords)),
       );
     const chosen = when
       ? [chapter ?? topicStart({ question, hits, index, best: scored[0] ?? best })]

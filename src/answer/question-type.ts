@@ -46,6 +46,11 @@ const STATES_REASON =
 const STATES_ROLE =
   /\b(?:(?:my|our|his|her|the other) co-?founders?|co-?founded|i (?:founded|started|lead|run|joined|work (?:on|at))|i'?m (?:the|a|an) |i am (?:the|a|an) |my name is|my background|(?:he|she) (?:is|was) (?:the|a|an|our) )/iu;
 
+/** Whether a sentence says who someone is: "my co-founder, Sharon", "I lead the audio team". */
+export function statesRole(sentence: string): boolean {
+  return STATES_ROLE.test(sentence);
+}
+
 /** Sentence factor for a "who" question. */
 const PERSON_FACTOR = 1.2;
 /** Sentence factor for a "who" question when the sentence states someone's role. */

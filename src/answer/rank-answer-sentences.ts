@@ -8,8 +8,27 @@ import { type Chunk, chunkIdOf } from '../domain.js';
 import { tokenize } from '../retrieval/tokenize.js';
 import type { IndexTables } from '../tables/index-tables.js';
 import { splitSentences } from '../util/split-sentences.js';
-import { answerTypeFit, type QuestionType } from './question-type.js';
+import { salientTerms } from './question-coverage.js';
+import { answerTypeFit, type QuestionType, statesRole } from './question-type.js';
 import type { ScoredSentence } from './score-sentences.js';
+
+/**
+ * For "Who is X?": score factor for a sentence that matches X only because X says it, and neither
+ * names X nor says who anyone is — X's own remarks on other topics ("Actually we have a few
+ * iterations of them.") are not an introduction.
+ */
+const OFF_TOPIC_SELF_FACTOR = 0.25;
+
+/**
+ * "Who is X?", "Who was X?": the question asks who a named person is, and nothing else. Returns the
+ * name's index terms, or undefined for any other question.
+ */
+export function asksWhoSomeoneIs(question: string): string[] | undefined {
+  if (!/^\s*who\s+(?:is|was|are|were)\s+/iu.test(question)) return undefined;
+  const names = salientTerms(question).flatMap((term) => tokenize(term.surface));
+  const rest = tokenize(question).filter((term) => !names.includes(term));
+  return names.length > 0 && rest.length === 0 ? names : undefined;
+}
 
 /** Content words a sentence needs beyond the question's before it counts as saying something new. */
 const NEW_WORDS_FOR_FULL_CREDIT = 4;
@@ -17,6 +36,8 @@ const NEW_WORDS_FOR_FULL_CREDIT = 4;
 const ECHO_FACTOR = 0.7;
 /** Share of a host question's score that the reply sentences after it inherit. */
 const REPLY_SHARE = 0.9;
+/** A reply sentence shorter than this many words inherits proportionally less. */
+const MIN_REPLY_WORDS = 6;
 /** How many sentences of the reply inherit it. */
 const REPLY_SENTENCES = 3;
 /** A sentence cut off by the end of its chunk (no closing punctuation) is a fragment. */
@@ -108,9 +129,12 @@ export function rankAnswerSentences(options: {
     return fresh;
   };
 
+  const person = asksWhoSomeoneIs(options.question);
   const adjusted = new Map<ScoredSentence, number>();
   for (const entry of scored) {
     const text = sentenceText(entry);
+    const offTopicSelf =
+      person !== undefined && !tokenize(text).some((term) => person.includes(term)) && !statesRole(text);
     // New words count over the sentence and the one after it: a sentence that names the topic in
     // the question's words is often followed by the one that states the fact, and is quoted with it.
     const following = byChunk.get(entry.chunk)?.find((other) => other.sentence.index === entry.sentence.index + 1);
@@ -119,7 +143,8 @@ export function rankAnswerSentences(options: {
     const novelty = ECHO_FACTOR + (1 - ECHO_FACTOR) * Math.min(1, newWords / NEW_WORDS_FOR_FULL_CREDIT);
     const unfinished = /[.!?…]["'”’)\]]*$/u.test(text) ? 1 : UNFINISHED_FACTOR;
     const passage = TOP_PASSAGE_FACTORS[entry.hitRank] ?? 1;
-    adjusted.set(entry, entry.score * passage * novelty * unfinished * answerTypeFit(type, text));
+    const self = offTopicSelf ? OFF_TOPIC_SELF_FACTOR : 1;
+    adjusted.set(entry, entry.score * passage * novelty * unfinished * self * answerTypeFit(type, text));
   }
   // Replies to the strongest host questions only: a weak question's reply is rarely on topic.
   const questions = scored
@@ -128,7 +153,9 @@ export function rankAnswerSentences(options: {
     .slice(0, 3);
   for (const asked of questions) {
     for (const [position, entry] of replyTo({ question: asked, index, byChunk, sentencesOf }).entries()) {
-      const inherited = REPLY_SHARE * asked.score * (1 - 0.05 * position);
+      // A bare "Yes." inherits little: quoted alone it answers nothing.
+      const words = sentenceText(entry).split(/\s+/u).length;
+      const inherited = REPLY_SHARE * asked.score * (1 - 0.05 * position) * Math.min(1, words / MIN_REPLY_WORDS);
       const own = adjusted.get(entry) ?? 0;
       if (inherited > own) adjusted.set(entry, inherited * answerTypeFit(type, sentenceText(entry)));
     }

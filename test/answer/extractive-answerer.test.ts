@@ -26,7 +26,7 @@ async function ask(request: Partial<ChatRequest> & { message: string }) {
 }
 
 describe('createExtractiveAnswerer', () => {
-  test('quotes the best sentence verbatim with the short next one, timed at that sentence, and streams sources → text → end', async () => {
+  test("quotes the best sentence verbatim with the next one, timed at the quote's start, and streams sources → text → end", async () => {
     const { events, answer } = await ask({ message: 'What game did Moonlake prompt the model to create?' });
     const citation = {
       n: 1,
@@ -35,7 +35,8 @@ describe('createExtractiveAnswerer', () => {
       episodeTitle: 'Moonlake: Causal World Models',
       speaker: 'Fan-yun Sun',
       start: 1245,
-      // The 13-word best sentence takes in the next one; the quote ends where the chunk does.
+      // The best sentence takes in the one after it (the chunk ends there), not the one before,
+      // which says none of the question's words.
       end: 1260,
       timestampLabel: '20:45',
       approximate: false,
@@ -134,14 +135,15 @@ describe('createExtractiveAnswerer', () => {
   });
 
   test('a question asking for an amount prefers the sentence that states one', async () => {
+    // Two speakers, so the quote's context (the same speaker's sentences around it) stays out.
     const time: Chunk = {
       ...sampleChunks[0]!,
       chunkId: 'dreamer#7',
       episodeId: 'dreamer',
       episodeTitle: 'Dreamer: Agents for Everyone',
       speaker: 'David Singleton',
-      speakers: ['David Singleton'],
-      text: 'Building the conference app took time that I found between meetings, and I enjoyed the time building the app. Honestly the whole app took about 25 minutes of building time.',
+      speakers: ['Alessio', 'David Singleton'],
+      text: 'Alessio: Building the conference app took time that you found between meetings, and you enjoyed the time building the app. David Singleton: Honestly the whole app took about 25 minutes of building time.',
       anchors: [{ offset: 0, seconds: 100, approximate: false }],
     };
     const index = await createSampleIndex([...sampleChunks, time]);
@@ -153,6 +155,108 @@ describe('createExtractiveAnswerer', () => {
     expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([
       'Honestly the whole app took about 25 minutes of building time.',
     ]);
+  });
+
+  test('an answer quote takes in at most two sentences either side, within 80 words, and no cut-off sentence or unrelated one before', async () => {
+    const filler =
+      'We spent a long afternoon talking about the lighthouse, the coffee, the traffic outside, the noise of the trains, the price of bread, the football scores and the many small things that fill a day.';
+    const text = [
+      'Nobody asked for this.',
+      filler,
+      filler,
+      'The lighthouse protocol keeps every ship safe at night.',
+      'It was our first real launch.',
+      'and then the chunk ends',
+    ].join(' ');
+    const chunk: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'moonlake#5',
+      ordinal: 5,
+      text,
+      anchors: [{ offset: 0, seconds: 600, approximate: false }],
+    };
+    const index = await createSampleIndex([...sampleChunks, chunk]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([chunk]), index, maxSentences: 1 });
+    const events = await collect(
+      answerer.answer({ message: 'What does the lighthouse protocol keep safe?', history: [] }, {}),
+    );
+    const end = events.at(-1);
+    // The next sentence joins; before it, one sentence fits in 80 words; the last is cut off.
+    expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([
+      `${filler} The lighthouse protocol keeps every ship safe at night. It was our first real launch.`,
+    ]);
+  });
+
+  test('"Who is X?" quotes where X is introduced, not X\'s own lines on other topics', async () => {
+    const notes: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'moonlake#9',
+      ordinal: 9,
+      kind: 'shownotes',
+      speaker: null,
+      speakers: [],
+      start: null,
+      end: null,
+      anchors: [],
+      text: 'Our guests are Chris Manning, professor at Stanford, and Fan-yun Sun, the CEO of Moonlake.',
+    };
+    const index = await createSampleIndex([...sampleChunks, notes]);
+    // Retrieval finds only Fan-yun Sun's own lines (the speaker's name matches the question).
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([sampleChunks[1]!]), index });
+    const events = await collect(answerer.answer({ message: 'Who is Fan-yun Sun?', history: [] }, {}));
+    const end = events.at(-1);
+    expect(
+      end?.type === 'end' ? end.answer.citations.map((citation) => [citation.chunkId, citation.quote]) : [],
+    ).toStrictEqual([
+      ['moonlake#9', 'Our guests are Chris Manning, professor at Stanford, and Fan-yun Sun, the CEO of Moonlake.'],
+    ]);
+  });
+
+  test('looking back for context, an answer quote passes over fillers to the sentence before them', async () => {
+    const chunk: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'dreamer#4',
+      episodeId: 'dreamer',
+      episodeTitle: 'Dreamer: Agents for Everyone',
+      ordinal: 4,
+      speaker: 'David Singleton',
+      speakers: ['David Singleton'],
+      text: 'We talked about phones. Hugo was my cofounder. Yeah. Um, we met in the early days of Android at Google, Hugo and I. We shipped the first apps.',
+      anchors: [{ offset: 0, seconds: 150, approximate: false }],
+    };
+    const index = await createSampleIndex([...sampleChunks, chunk]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([chunk]), index, maxSentences: 1 });
+    const events = await collect(
+      answerer.answer({ message: 'Where did David and his cofounder Hugo meet?', history: [] }, {}),
+    );
+    const end = events.at(-1);
+    expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([
+      // The sentence after the chosen one joins too, so the quote is for the "met" sentence.
+      'Hugo was my cofounder. Yeah. Um, we met in the early days of Android at Google, Hugo and I. We shipped the first apps.',
+    ]);
+  });
+
+  test('a quote carries on through a long unpunctuated run the splitter cut into pieces', async () => {
+    // Over 320 characters without a full stop: splitSentences cuts it at a word boundary.
+    const run = `The lighthouse protocol keeps every ship safe at night ${'and the keepers watch the water and the weather '.repeat(7)}until the morning comes.`;
+    const chunk: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'moonlake#7',
+      ordinal: 7,
+      // The sentence after it would take the "what" quote past 80 words, so it stays out.
+      text: `${run} Nobody asked for this, and nobody in the whole harbour town ever said a single word about it to anyone at all.`,
+      anchors: [{ offset: 0, seconds: 700, approximate: false }],
+    };
+    const index = await createSampleIndex([...sampleChunks, chunk]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([chunk]), index, maxSentences: 1 });
+    for (const message of [
+      'What does the lighthouse protocol keep safe?',
+      'When does the lighthouse protocol come up?',
+    ]) {
+      const events = await collect(answerer.answer({ message, history: [] }, {}));
+      const end = events.at(-1);
+      expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([run]);
+    }
   });
 
   test('a "when" question cites the sentence where the topic starts and says its time', async () => {
