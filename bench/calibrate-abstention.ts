@@ -24,6 +24,7 @@ import { createEmbeddings } from '../src/embeddings/create-embeddings.js';
 import { loadQaSet } from '../src/eval/qa-set.js';
 import { createRetriever } from '../src/retrieval/create-retriever.js';
 import { loadIndex } from '../src/store/load-index.js';
+import { openLocalIndexStore } from '../src/store/local-index-store.js';
 import { printTable } from './bench-util.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
   const items = await loadQaSet(qaPath);
   const embeddings = createEmbeddings(config);
   try {
-    const index = await loadIndex({ dir: path.resolve(values.index ?? config.indexDir), embeddings });
+    const index = await loadIndex({
+      store: openLocalIndexStore({ dir: path.resolve(values.index ?? config.indexDir) }),
+      embeddings,
+    });
     const retriever = createRetriever({ index, embeddings });
     const rows: Array<Record<string, string | number>> = [];
     const samples: LabelledSupport[] = [];

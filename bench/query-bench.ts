@@ -18,7 +18,9 @@ import { InFlightTracker } from '../src/http/in-flight-tracker.js';
 import { startServer } from '../src/http/start-server.js';
 import { loggerForLines } from '../src/log/create-logger.js';
 import { createRetriever } from '../src/retrieval/create-retriever.js';
-import { loadIndex, readIndexFiles } from '../src/store/load-index.js';
+import { loadIndex } from '../src/store/load-index.js';
+import { openLocalIndexStore } from '../src/store/local-index-store.js';
+import { readIndexFiles } from '../src/store/read-index-files.js';
 import type { LoadedIndex } from '../src/store/loaded-index.js';
 import { exactTopK, percentile, printTable } from './bench-util.js';
 import type { CorpusName } from './ingest-bench.js';
@@ -80,7 +82,7 @@ export async function startBenchServer(options: { indexDir: string }): Promise<B
   // As the server runs them (embedding workers), but with the question cache off: the rounds repeat
   // questions, and these figures are meant to be the cost of a new one.
   const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount(), queryCacheSize: 0 });
-  const index = await loadIndex({ dir: config.indexDir, embeddings });
+  const index = await loadIndex({ store: openLocalIndexStore({ dir: config.indexDir }), embeddings });
   const retriever = createRetriever({ index, embeddings });
   const answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
   await embeddings.warmUp();
@@ -142,7 +144,9 @@ export async function measureAnn(options: {
   queryVectors: number[][];
   efValues: number[];
 }): Promise<{ chunks: number; shippedEf: number; exactMs: number; rows: AnnRow[] }> {
-  const files = await readIndexFiles({ dir: options.indexDir, embeddings: options.embeddings });
+  // The HNSW graph itself (this bench measures the local store's approximate search).
+  const files = await readIndexFiles(options.indexDir);
+  if (!files) throw new Error(`No index at ${options.indexDir}.`);
   const hnsw = files.hnsw;
   const count = files.chunks.length;
   const dimension = files.manifest.dimension;

@@ -11,6 +11,7 @@ import { StaticEmbeddings } from '../src/embeddings/static-embeddings.js';
 import { createRetriever, declarative, lexicalIndexFor } from '../src/retrieval/create-retriever.js';
 import { tokenizeQuery } from '../src/retrieval/tokenize.js';
 import { loadIndex } from '../src/store/load-index.js';
+import { openLocalIndexStore } from '../src/store/local-index-store.js';
 import { percentile } from './bench-util.js';
 import { distinctQuestions } from './load-bench.js';
 
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const count = option('--questions') ?? 1000;
   const embeddings = new StaticEmbeddings();
   let started = performance.now();
-  const index = await loadIndex({ dir, embeddings });
+  const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
   console.log(`loaded ${index.chunks.length} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   started = performance.now();
   const lexical = lexicalIndexFor(index);

@@ -4,7 +4,7 @@
  * with their neighbours (within one chapter when possible). Show notes and the chapter list become
  * `shownotes` chunks.
  */
-import type { Chapter, Chunk, ChunkKind, TimeAnchor } from '../src/domain.js';
+import { type Chapter, type Chunk, type ChunkKind, chunkIdOf, type TimeAnchor } from '../src/domain.js';
 import { classifyChunkText } from '../src/util/classify-chunk.js';
 import { sentenceSpans } from '../src/util/split-sentences.js';
 import { formatTimestamp } from '../src/util/time-label.js';
@@ -209,7 +209,7 @@ function buildChunk(options: {
   const firstAnchor = anchors[0];
   const lastUnit = group.at(-1)!;
   return {
-    chunkId: `${options.episodeId}#${options.ordinal}`,
+    chunkId: chunkIdOf(options.episodeId, options.ordinal),
     episodeId: options.episodeId,
     episodeTitle: options.episodeTitle,
     kind: 'transcript',
@@ -251,7 +251,7 @@ function showNotesChunk(options: {
   anchors: TimeAnchor[];
 }): Chunk {
   return {
-    chunkId: `${options.episodeId}#${options.ordinal}`,
+    chunkId: chunkIdOf(options.episodeId, options.ordinal),
     episodeId: options.episodeId,
     episodeTitle: options.episodeTitle,
     kind: options.kind,

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Chunk, Episode, Manifest, ParsedEpisode } from '../src/domain.js';
-import { MANIFEST_VERSION } from '../src/domain.js';
+import type { Chunk, Episode, ParsedEpisode, Show } from '../src/domain.js';
 import type { PodciteEmbeddings } from '../src/embeddings/podcite-embeddings.js';
 import { PodciteError } from '../src/errors.js';
-import { acquireIngestLock, isReplaceable, repairIndexDirectory } from '../src/store/index-directory.js';
-import { type IndexFiles, readIndexFiles } from '../src/store/load-index.js';
+import { checkEmbedder } from '../src/store/check-embedder.js';
+import type { IndexManifest, IndexStore } from '../src/store/index-store.js';
+import { openLocalIndexStore } from '../src/store/local-index-store.js';
 import { embeddingText } from '../src/util/chunk-text.js';
 import { collectFiles } from './collect-files.js';
 import {
@@ -17,23 +17,17 @@ import {
   ingestFeeds,
   isUrlArgument,
 } from './feeds/ingest-feeds.js';
-import { readLibrary } from './feeds/read-library.js';
-import { rewriteManifest } from './feeds/rewrite-manifest.js';
 import { transcriptCacheDir } from './feeds/transcript-cache.js';
 import { parseFile } from './parse-file.js';
 import { prepareEpisode } from './prepare-episode.js';
-import { type SwapStep, writeIndex } from './write-index.js';
 
-/**
- * HNSW search breadth written to new manifests. With USE lite and a graph built at efConstruction 200,
- * ef 100 gave recall@10 0.916 on the Practical AI index (35,819 chunks, 75 real questions; 0.6 ms) and
- * the same fused rankings as ef 200. Graphs are now built at efConstruction 64 (three times faster, see
- * `write-index.ts`), which a wider search makes up for: on Practical AI with the static embedder, dense-only
- * R@1/R@5/MRR@10 on the dev set were 0.13/0.23/0.19 (efConstruction 200, ef 100), 0.10/0.16/0.14
- * (64, ef 100) and 0.13/0.23/0.18 (64, ef 200); the hybrid was the same in all three (0.48/0.65/0.57).
- * The retriever asks for 100 dense candidates (hnswlib searches with max(ef, k)).
- */
-export const EF_SEARCH = 200;
+/** What the ingest reads of the index it updates. */
+interface PreviousIndex {
+  summary: IndexManifest;
+  manifest: { episodes: Episode[]; shows: Show[] };
+  /** In the store's order. */
+  chunks: Chunk[];
+}
 
 /** Texts per `embedDocuments` call: small enough for a smooth progress bar, large enough to keep two workers busy. */
 const EMBED_SLICE = 32;
@@ -102,7 +96,7 @@ interface FileOutcome {
  * hash is unchanged keep their stored vectors, new and changed ones are embedded, episodes whose file
  * is gone or no longer contains them are dropped; episodes from files outside `paths` stay. A file
  * that fails to parse is reported and skipped (its previously indexed episodes stay); the rest land.
- * The index is replaced whole (see `writeIndex`), so an interrupted run leaves the previous one usable.
+ * The store applies the run as one change (`IndexStore.write`), so an interrupted run leaves the previous index usable.
  * @throws PodciteError `index:embedder_mismatch` when the existing index was built by another
  * embedder and `rebuild` is not set; `index:busy` when another ingest holds the lock.
  */
@@ -115,36 +109,31 @@ export async function ingestPaths(options: {
   removeShows?: string[] | undefined;
   /** How feeds are fetched and audio transcribed; default: public addresses only, no transcription. */
   feeds?: FeedSettings | undefined;
+  /** The local index folder: where the index is kept unless `store` is given, and beside it the feeds' cache. */
   indexDir: string;
+  /** Where the index is kept; default the local store in `indexDir`. */
+  store?: IndexStore | undefined;
   embeddings: PodciteEmbeddings;
   /** Ignore the existing index and embed everything again. */
   rebuild?: boolean | undefined;
   onProgress?: ((event: IngestProgress) => void) | undefined;
-  /** Test hook: awaited at each step of the index swap. */
-  onSwapStep?: ((step: SwapStep) => Promise<void> | void) | undefined;
 }): Promise<IngestReport> {
   const { embeddings } = options;
   const indexDir = path.resolve(options.indexDir);
   const inputs = options.paths.filter((input) => !isUrlArgument(input)).map((input) => path.resolve(input));
   const feedUrls = options.paths.filter(isUrlArgument);
-  await mkdir(path.dirname(indexDir), { recursive: true });
-  const release = await acquireIngestLock(indexDir);
+  const store = options.store ?? openLocalIndexStore({ dir: indexDir });
+  const lock = await store.lockForWriting();
   try {
-    await repairIndexDirectory(indexDir);
-    // Checked before any embedding work, not only at the swap: a wrong INDEX_DIR should fail fast.
-    if (!(await isReplaceable(indexDir))) {
-      throw new PodciteError(
-        'config',
-        `${indexDir} holds files that are not part of a podcite index; refusing to replace it. Point INDEX_DIR at an empty or new folder.`,
-      );
-    }
+    // Read after taking the lock: what another writer finished before is the starting point.
+    await store.reopen();
     const { previous, problem } = options.rebuild
       ? { previous: undefined, problem: undefined }
-      : await readPrevious(indexDir, embeddings);
+      : await readPrevious(store, embeddings);
 
     let feedRun: FeedRun | undefined;
     // A rebuild starts from no index but keeps the library: its feeds are read again (from the cache).
-    const previousShows = options.rebuild ? await readLibrary(indexDir) : (previous?.manifest.shows ?? []);
+    const previousShows = options.rebuild ? await store.listShows().catch(() => []) : (previous?.manifest.shows ?? []);
     const rebuildFeeds = options.rebuild === true && previousShows.length > 0;
     if (feedUrls.length > 0 || options.refresh || rebuildFeeds || (options.removeShows ?? []).length > 0) {
       feedRun = await ingestFeeds({
@@ -213,7 +202,7 @@ export async function ingestPaths(options: {
       }
     }
 
-    const stored = previous ? storedVectors(previous) : new Map<string, Float32Array>();
+    const stored = previous ? await storedVectors(store, previous) : new Map<string, Float32Array>();
     const vectors = await embedMissing({ entries: fresh, stored, embeddings, onProgress: options.onProgress });
 
     const added: string[] = [];
@@ -278,12 +267,12 @@ export async function ingestPaths(options: {
     const shows = feedRun?.shows ?? previous?.manifest.shows ?? [];
     const nothingChanged =
       previous !== undefined &&
-      previous.manifest.efSearch === EF_SEARCH &&
+      !previous.summary.stale &&
       sameJson(previous.manifest.episodes, episodes) &&
       sameJson(previous.chunks, chunks);
     if (nothingChanged && !sameJson(previous.manifest.shows ?? [], shows)) {
       // Only the library's bookkeeping moved (a refresh that found nothing new): no index rebuild.
-      await rewriteManifest({ dir: indexDir, manifest: { ...previous.manifest, shows } });
+      await store.write({ embedder: { id: embeddings.id, dimension: previous.summary.dimension }, shows });
       return report;
     }
     // A first run where every file failed writes nothing: an empty index would hide the failure from `npm start`.
@@ -292,7 +281,7 @@ export async function ingestPaths(options: {
     }
 
     const chunkVectors = chunks.map((chunk) => vectors.byText.get(textKey(embeddingText(chunk)))!);
-    const dimension = chunkVectors[0]?.length ?? previous?.manifest.dimension ?? embeddings.dimension;
+    const dimension = chunkVectors[0]?.length ?? previous?.summary.dimension ?? embeddings.dimension;
     if (dimension <= 0) {
       throw new PodciteError(
         'internal:ingest',
@@ -307,40 +296,49 @@ export async function ingestPaths(options: {
         );
       }
     }
-    const manifest: Manifest = {
-      version: MANIFEST_VERSION,
-      embedder: embeddings.id,
-      dimension,
-      createdAt: new Date().toISOString(),
-      episodes,
-      chunkCount: chunks.length,
-      efSearch: EF_SEARCH,
-      ...(shows.length > 0 ? { shows } : {}),
-    };
     options.onProgress?.({ phase: 'write', chunks: chunks.length, episodes: episodes.length });
-    await writeIndex({
-      dir: indexDir,
-      manifest,
-      chunks,
-      vectors: chunkVectors,
-      onSwapStep: options.onSwapStep,
+    // This run's episodes first, then the ones kept, as the store keeps them: chunk order decides ties.
+    let offset = 0;
+    const put = fresh.map((entry) => {
+      const record = {
+        episode: entry.episode,
+        chunks: entry.chunks,
+        vectors: chunkVectors.slice(offset, offset + entry.chunks.length),
+      };
+      offset += entry.chunks.length;
+      return record;
+    });
+    const finalIds = new Set(episodes.map((episode) => episode.episodeId));
+    await store.write({
+      embedder: { id: embeddings.id, dimension },
+      put,
+      remove: (previous?.manifest.episodes ?? [])
+        .map((episode) => episode.episodeId)
+        .filter((episodeId) => !finalIds.has(episodeId)),
+      shows,
+      replaceAll: previous === undefined,
     });
     report.written = true;
     return report;
   } finally {
-    await release();
+    await lock.release();
   }
 }
 
 async function readPrevious(
-  dir: string,
+  store: IndexStore,
   embeddings: PodciteEmbeddings,
-): Promise<{ previous: IndexFiles | undefined; problem: string | undefined }> {
+): Promise<{ previous: PreviousIndex | undefined; problem: string | undefined }> {
   try {
-    return { previous: await readIndexFiles({ dir, embeddings }), problem: undefined };
+    const summary = await store.manifest();
+    if (!summary) return { previous: undefined, problem: undefined };
+    checkEmbedder(summary, embeddings, store.location);
+    const [episodes, shows] = await Promise.all([store.listEpisodes(), store.listShows()]);
+    const chunks: Chunk[] = [];
+    for await (const chunk of store.scanChunks()) chunks.push(chunk);
+    return { previous: { summary, manifest: { episodes, shows }, chunks }, problem: undefined };
   } catch (error) {
     if (!(error instanceof PodciteError)) throw error;
-    if (error.code === 'index:missing') return { previous: undefined, problem: undefined };
     // Mixing two embedders' vectors in one index would make every search meaningless.
     if (error.code === 'index:embedder_mismatch') throw error;
     // A damaged index has nothing worth keeping; build a fresh one rather than refuse.
@@ -411,11 +409,13 @@ function sameJson(left: readonly unknown[], right: readonly unknown[]): boolean 
 }
 
 /** Stored vectors keyed by the text they embed: an unchanged text never needs embedding again. */
-function storedVectors(previous: IndexFiles): Map<string, Float32Array> {
+async function storedVectors(store: IndexStore, previous: PreviousIndex): Promise<Map<string, Float32Array>> {
+  const byId = await store.readVectors(previous.chunks.map((chunk) => chunk.chunkId));
   const byText = new Map<string, Float32Array>();
-  previous.chunks.forEach((chunk, label) => {
-    byText.set(textKey(embeddingText(chunk)), Float32Array.from(previous.hnsw.getPoint(label)));
-  });
+  for (const chunk of previous.chunks) {
+    const vector = byId.get(chunk.chunkId);
+    if (vector) byText.set(textKey(embeddingText(chunk)), vector);
+  }
   return byText;
 }
 

@@ -80,8 +80,13 @@ export type TimeAnchor = z.infer<typeof timeAnchorSchema>;
 export const chunkKindSchema = z.enum(['transcript', 'shownotes', 'chapters', 'promo']);
 export type ChunkKind = z.infer<typeof chunkKindSchema>;
 
+/** A chunk's id: `${episodeId}#${ordinal}`, stable for unchanged episodes; the one place the format is written. */
+export function chunkIdOf(episodeId: string, ordinal: number): string {
+  return `${episodeId}#${ordinal}`;
+}
+
 export const chunkSchema = z.object({
-  /** `${episodeId}#${ordinal}` — stable for unchanged episodes. */
+  /** `chunkIdOf(episodeId, ordinal)` — stable for unchanged episodes. */
   chunkId: z.string(),
   episodeId: z.string(),
   episodeTitle: z.string(),

@@ -2,7 +2,7 @@ import type { Chunk, Episode, Show } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
 import type { IngestFileReport } from '../ingest-paths.js';
 import { type AudioTranscriber, type FeedFetchSettings, type FeedOutcome, readFeed } from './read-feed.js';
-import { showIdFromFeedUrl } from './show-id.js';
+import { showIdFromFeedUrl } from '../../src/shows/show-id.js';
 import { TranscriptCache } from './transcript-cache.js';
 
 /** What `ingestPaths` needs to read feeds besides the URLs (from the configuration, or tests). */

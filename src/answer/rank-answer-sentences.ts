@@ -4,7 +4,7 @@
  * echoes them, and when the best match is a host's question the guest's reply is what gets quoted.
  * `coverage` is left as it was: it is the abstention signal and must not depend on this ranking.
  */
-import type { Chunk } from '../domain.js';
+import { type Chunk, chunkIdOf } from '../domain.js';
 import { tokenize } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { splitSentences } from '../util/split-sentences.js';
@@ -38,7 +38,7 @@ function isQuestionSentence(text: string): boolean {
 
 /** The chunk after `chunk` in its episode, if the index has it (ids are `episodeId#ordinal`). */
 function nextChunk(index: LoadedIndex, chunk: Chunk): Chunk | undefined {
-  return index.chunkById.get(`${chunk.episodeId}#${chunk.ordinal + 1}`);
+  return index.chunkById.get(chunkIdOf(chunk.episodeId, chunk.ordinal + 1));
 }
 
 /**

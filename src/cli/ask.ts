@@ -127,7 +127,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     ] = await Promise.all([
       import('../config.js'),
       import('../embeddings/create-embeddings.js'),
-      import('../store/ensure-index.js'),
+      import('./ensure-index.js'),
       import('../store/episode-filter.js'),
       import('../retrieval/create-retriever.js'),
       Promise.all([import('../answer/create-answerer.js'), import('../answer/load-prompts.js')]),

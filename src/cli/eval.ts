@@ -16,7 +16,7 @@ import { PodciteError } from '../errors.js';
 import { formatReport } from '../eval/format-report.js';
 import { loadQaSet } from '../eval/qa-set.js';
 import { type AnswererUnderTest, runEval } from '../eval/run-eval.js';
-import { ensureIndex } from '../store/ensure-index.js';
+import { ensureIndex } from './ensure-index.js';
 import { isEntryPoint } from './is-entry-point.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

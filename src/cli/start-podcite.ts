@@ -14,7 +14,8 @@ import { type RunningServer, startServer } from '../http/start-server.js';
 import { cachedRetriever } from '../retrieval/cached-retriever.js';
 import { createRetriever } from '../retrieval/create-retriever.js';
 import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
-import { ensureIndex } from '../store/ensure-index.js';
+import { createIndexStore } from './create-index-store.js';
+import { ensureIndex } from './ensure-index.js';
 import { type LiveIndex, watchIndex } from '../store/live-index.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { type Logger, loggerForLines } from '../log/create-logger.js';
@@ -74,7 +75,8 @@ export async function startPodcite(
   // /readyz answers 503 until the answer tables are built (the index is loaded before we listen).
   let tablesReady = false;
   try {
-    index = await ensureIndex({ config, embeddings, log });
+    const store = await createIndexStore(config);
+    index = await ensureIndex({ config, store, embeddings, log });
     const prompts = loadPrompts();
     const metrics = createMetrics({
       // The index being served now: a live reload swaps it.
@@ -95,7 +97,7 @@ export async function startPodcite(
     // A finished `npm run ingest` (or POST /api/shows) is served within a second, without a restart;
     // the new index's tables are built before it takes over, so the switch costs no request anything.
     live = watchIndex({
-      dir: config.indexDir,
+      store,
       initial,
       embeddings,
       logger,
@@ -116,6 +118,7 @@ export async function startPodcite(
         ingestPaths({
           paths: [feedUrl],
           indexDir: config.indexDir,
+          store,
           embeddings,
           onProgress,
           feeds: feedSettingsFromConfig(config),

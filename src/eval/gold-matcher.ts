@@ -1,4 +1,4 @@
-import type { Chunk } from '../domain.js';
+import { type Chunk, chunkIdOf } from '../domain.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { parseClock } from '../util/time-label.js';
 import { normalizeForMatch } from './normalize-for-match.js';
@@ -24,7 +24,7 @@ export function createGoldMatcher(index: LoadedIndex): GoldMatcher {
     episodeIdByTitle.set(normalizeForMatch(episode.episodeId), episode.episodeId);
   }
   const byPosition = new Map<string, Chunk>();
-  for (const chunk of index.chunks) byPosition.set(`${chunk.episodeId}#${chunk.ordinal}`, chunk);
+  for (const chunk of index.chunks) byPosition.set(chunkIdOf(chunk.episodeId, chunk.ordinal), chunk);
   const resolve = (title: string) => episodeIdByTitle.get(normalizeForMatch(title));
 
   return {
@@ -34,8 +34,8 @@ export function createGoldMatcher(index: LoadedIndex): GoldMatcher {
         return chunkContainsQuote({
           quote: evidence.quote,
           chunk,
-          previous: byPosition.get(`${chunk.episodeId}#${chunk.ordinal - 1}`),
-          next: byPosition.get(`${chunk.episodeId}#${chunk.ordinal + 1}`),
+          previous: byPosition.get(chunkIdOf(chunk.episodeId, chunk.ordinal - 1)),
+          next: byPosition.get(chunkIdOf(chunk.episodeId, chunk.ordinal + 1)),
         });
       });
     },

@@ -1,4 +1,4 @@
-import type { Chunk, Retriever, SearchHit, SearchOptions } from '../domain.js';
+import { type Chunk, chunkIdOf, type Retriever, type SearchHit, type SearchOptions } from '../domain.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
@@ -296,7 +296,7 @@ function neighbourPositions(options: {
   window: number;
 }): Array<{ before: Int32Array; after: Int32Array }> {
   const { chunks, positionById } = options;
-  const lookup = (chunk: Chunk, ordinal: number) => positionById.get(`${chunk.episodeId}#${ordinal}`) ?? -1;
+  const lookup = (chunk: Chunk, ordinal: number) => positionById.get(chunkIdOf(chunk.episodeId, ordinal)) ?? -1;
   return Array.from({ length: Math.max(0, options.window) }, (_, step) => ({
     before: Int32Array.from(chunks, (chunk) => lookup(chunk, chunk.ordinal - step - 1)),
     after: Int32Array.from(chunks, (chunk) => lookup(chunk, chunk.ordinal + step + 1)),

@@ -1,9 +1,27 @@
-import { showIdFromFeedUrl } from '../../ingest/feeds/show-id.js';
-import type { IngestProgress, IngestReport } from '../../ingest/ingest-paths.js';
 import { PodciteError } from '../errors.js';
 import type { ShowIngestStatus, ShowIngests } from '../http/show-ingests.js';
 import type { Logger } from '../log/create-logger.js';
 import { checkUrl } from '../net/fetch-url.js';
+import { showIdFromFeedUrl } from './show-id.js';
+
+/** What the queue reads of an ingest's progress (`IngestProgress` of `ingest/ingest-paths.ts` fits). */
+export type ShowIngestProgress =
+  | { phase: 'parse' }
+  | { phase: 'embed'; chunksDone: number; chunksTotal: number }
+  | { phase: 'write' };
+
+/** What the queue reads of an ingest's report (`IngestReport` fits): the feed's line. */
+export interface ShowIngestReport {
+  files: ReadonlyArray<{
+    path: string;
+    status: string;
+    episodes: number;
+    chunks: number;
+    embedded: number;
+    reason?: string | undefined;
+    notes?: string[] | undefined;
+  }>;
+}
 
 /** Ingests waiting behind the running one; more are refused (`unavailable:shows_busy`). */
 const MAX_WAITING = 10;
@@ -12,7 +30,7 @@ export interface ShowIngestQueueOptions {
   /** ALLOW_PRIVATE_URLS: checked when a feed is added, so a refusal is a 400 rather than a failed job. */
   allowPrivate: boolean;
   /** Runs one ingest of the feed (the server wires `ingestPaths` with its own embedder). */
-  ingest: (feedUrl: string, onProgress: (event: IngestProgress) => void) => Promise<IngestReport>;
+  ingest: (feedUrl: string, onProgress: (event: ShowIngestProgress) => void) => Promise<ShowIngestReport>;
   /** The show id the library already gives this feed URL, if any. */
   knownShowId: (feedUrl: string) => string | undefined;
   /** Awaited after a successful ingest: load the new index so the show is served when the job says done. */

@@ -61,12 +61,18 @@ export function buildDenseStore(options: {
  * Document from `chunkIds` when asked (nothing held per chunk besides the ids the chunks already have).
  */
 export function wrapDenseIndex(options: {
-  embeddings: EmbeddingsInterface;
+  /** Held by `HNSWLib` for its text methods; default: none (search it with vectors). */
+  embeddings?: EmbeddingsInterface | undefined;
   dimension: number;
   index: HnswIndex;
   chunkIds: (label: number) => string | undefined;
 }): HNSWLib {
-  return wrap({ ...options, docstore: new ChunkIdDocstore(options.chunkIds) });
+  return wrap({
+    embeddings: options.embeddings ?? new VectorsOnly({}),
+    dimension: options.dimension,
+    index: options.index,
+    docstore: new ChunkIdDocstore(options.chunkIds),
+  });
 }
 
 function wrap(options: {

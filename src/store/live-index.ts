@@ -1,8 +1,6 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import type { Logger } from '../log/create-logger.js';
-import { MANIFEST_FILE } from './index-directory.js';
+import type { IndexStore } from './index-store.js';
 import { loadIndex } from './load-index.js';
 import type { LoadedIndex } from './loaded-index.js';
 
@@ -14,7 +12,7 @@ export interface ServedIndex {
 export interface LiveIndex<T extends ServedIndex> {
   /** What a request starting now is served from. */
   current(): T;
-  /** Checks the index folder now (the poll does this every `pollMs`); resolves true when a new index was swapped in. */
+  /** Checks the store now (the poll does this every `pollMs`); resolves true when a new index was swapped in. */
   check(): Promise<boolean>;
   /** Resolves after the next successful swap (tests and the background ingest wait on it). */
   nextSwap(): Promise<T>;
@@ -23,8 +21,8 @@ export interface LiveIndex<T extends ServedIndex> {
 
 /**
  * Keeps a running server on the newest index an ingest wrote, without a restart. Polls
- * `manifest.json` (an ingest swaps the whole folder, so watching inodes would miss it; a stat a
- * second costs nothing); when it changed, loads the new index completely and runs `build` (retriever,
+ * `store.version()` (for the local store, a stat of `manifest.json` a second: nothing); when it
+ * changed, reopens the store, loads the new index completely and runs `build` (retriever,
  * answerer, their tables) while requests keep being served from the old one, then swaps in one
  * assignment. A request reads `current()` once when it starts, so it finishes on the index it began
  * with. A change that touches only the library (a refresh that found nothing new keeps `createdAt`)
@@ -32,7 +30,7 @@ export interface LiveIndex<T extends ServedIndex> {
  * retried at the next poll.
  */
 export function watchIndex<T extends ServedIndex>(options: {
-  dir: string;
+  store: IndexStore;
   initial: T;
   embeddings: PodciteEmbeddings;
   build: (index: LoadedIndex) => Promise<T>;
@@ -41,20 +39,13 @@ export function watchIndex<T extends ServedIndex>(options: {
   /** The server's structured log: each swap, and loads that failed (retried at the next poll). */
   logger?: Pick<Logger, 'info' | 'warn'> | undefined;
 }): LiveIndex<T> {
-  const manifestPath = path.join(options.dir, MANIFEST_FILE);
+  const { store } = options;
   let state = options.initial;
   let seen: string | undefined;
   let waiters: ((value: T) => void)[] = [];
   const logger = options.logger;
 
-  const fingerprint = async (): Promise<string | undefined> => {
-    try {
-      const info = await stat(manifestPath);
-      return `${info.ino}:${info.mtimeMs}:${info.size}`;
-    } catch {
-      return undefined;
-    }
-  };
+  const fingerprint = (): Promise<string | undefined> => store.version();
   // The folder as the initial index was read; a change from here on is news.
   const ready = fingerprint().then((value) => {
     seen = value;
@@ -73,10 +64,11 @@ export function watchIndex<T extends ServedIndex>(options: {
     if (before === undefined || before === seen) return false;
     let index: LoadedIndex;
     try {
-      index = await loadIndex({ dir: options.dir, embeddings: options.embeddings });
+      await store.reopen();
+      index = await loadIndex({ store, embeddings: options.embeddings });
     } catch (error) {
       logger?.warn(
-        { err: error, indexDir: options.dir },
+        { err: error, indexDir: store.location },
         'a new index could not be loaded yet; retrying at the next poll',
       );
       return false;
@@ -93,7 +85,7 @@ export function watchIndex<T extends ServedIndex>(options: {
     const next = await options.build(index);
     swap(next);
     logger?.info(
-      { episodes: index.manifest.episodes.length, chunks: index.manifest.chunkCount, indexDir: options.dir },
+      { episodes: index.manifest.episodes.length, chunks: index.manifest.chunkCount, indexDir: store.location },
       'serving the new index',
     );
     return true;
@@ -114,7 +106,7 @@ export function watchIndex<T extends ServedIndex>(options: {
     polling = true;
     check()
       .catch((error: unknown) => {
-        logger?.warn({ err: error, indexDir: options.dir }, 'checking for a new index failed');
+        logger?.warn({ err: error, indexDir: store.location }, 'checking for a new index failed');
       })
       .finally(() => {
         polling = false;

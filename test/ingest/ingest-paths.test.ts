@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { type IngestProgress, ingestPaths } from '../../ingest/ingest-paths.js';
 import { PodciteError } from '../../src/errors.js';
 import { loadIndex } from '../../src/store/load-index.js';
+import { openLocalIndexStore } from '../../src/store/local-index-store.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 
 /** A WebVTT transcript: one cue per line, 5 s apart, alternating two speakers. */
@@ -86,7 +87,7 @@ describe('ingestPaths', () => {
     ]);
     expect(new Set(events)).toStrictEqual(new Set(['parse', 'embed', 'write']));
 
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(index.manifest.episodes.map((episode) => [episode.episodeId, episode.source])).toStrictEqual([
       ['gardening', file('gardening.vtt')],
       ['rockets', file('rockets.vtt')],
@@ -99,7 +100,7 @@ describe('ingestPaths', () => {
 
   test('a second run over unchanged files embeds nothing and leaves the index alone', async () => {
     await ingestPaths({ paths: [corpus], indexDir, embeddings });
-    const before = await loadIndex({ dir: indexDir, embeddings });
+    const before = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     embeddedTexts = [];
     const report = await ingestPaths({ paths: [corpus], indexDir, embeddings });
     expect(report.files.map((entry) => entry.status)).toStrictEqual([
@@ -110,7 +111,9 @@ describe('ingestPaths', () => {
     expect(report.episodes.unchanged).toStrictEqual(['gardening', 'rockets', 'violins']);
     expect([report.embedded, report.reused, report.written]).toStrictEqual([0, 3, false]);
     expect(embeddedTexts).toStrictEqual([]);
-    expect((await loadIndex({ dir: indexDir, embeddings })).manifest.createdAt).toBe(before.manifest.createdAt);
+    expect((await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings })).manifest.createdAt).toBe(
+      before.manifest.createdAt,
+    );
   });
 
   test('a changed file is re-embedded; the others reuse their stored vectors', async () => {
@@ -132,7 +135,7 @@ describe('ingestPaths', () => {
     expect(embeddedTexts).toStrictEqual([
       'Alice: Our guest builds small rockets for weather research.\nBob: Solid fuel is simpler than liquid fuel.',
     ]);
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     const hits = await index.denseSearch(await embeddings.embedQuery('solid liquid fuel'), { k: 1 });
     expect(hits[0]!.chunk.text).toContain('Solid fuel is simpler');
     expect(index.chunks.some((chunk) => chunk.text.includes('nozzle'))).toBe(false);
@@ -144,7 +147,7 @@ describe('ingestPaths', () => {
     const report = await ingestPaths({ paths: [corpus], indexDir, embeddings });
     expect(report.episodes.removed).toStrictEqual(['violins']);
     expect([report.written, report.embedded]).toStrictEqual([true, 0]);
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(index.manifest.episodes.map((episode) => episode.episodeId)).toStrictEqual(['gardening', 'rockets']);
     expect(index.chunks.map((chunk) => chunk.episodeId)).toStrictEqual(['gardening', 'rockets']);
   });
@@ -157,7 +160,7 @@ describe('ingestPaths', () => {
     expect(report.episodes.added).toStrictEqual(['extra']);
     expect(report.episodes.kept).toStrictEqual(['gardening', 'rockets', 'violins']);
     expect(report.episodes.removed).toStrictEqual([]);
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(index.manifest.episodes.map((episode) => episode.episodeId).sort()).toStrictEqual([
       'extra',
       'gardening',
@@ -179,7 +182,7 @@ describe('ingestPaths', () => {
       reason: `${broken}: a WebVTT file must start with "WEBVTT"`,
     });
     expect(report.files.slice(1).map((entry) => entry.status)).toStrictEqual(['ok', 'ok', 'ok']);
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(index.manifest.episodes.map((episode) => episode.episodeId)).toStrictEqual([
       'gardening',
       'rockets',
@@ -194,7 +197,7 @@ describe('ingestPaths', () => {
     expect(report.files.find((entry) => entry.path === file('violins.vtt'))?.status).toBe('failed');
     expect(report.episodes.kept).toStrictEqual(['violins']);
     expect(report.episodes.removed).toStrictEqual([]);
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(index.chunkById.get('violins#0')?.text).toContain('spruce and maple');
   });
 
@@ -212,7 +215,7 @@ describe('ingestPaths', () => {
     await writeFile(path.join(other, 'rockets.vtt'), violins);
     const report = await ingestPaths({ paths: [corpus, other], indexDir, embeddings });
     expect(report.episodes.added).toStrictEqual(['gardening', 'rockets', 'violins', 'rockets-2']);
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(index.chunkById.get('rockets-2#0')?.text).toContain('spruce');
   });
 
@@ -229,7 +232,9 @@ describe('ingestPaths', () => {
     );
     const report = await ingestPaths({ paths: [corpus], indexDir, embeddings: other, rebuild: true });
     expect([report.rebuilt, report.embedded, report.written]).toStrictEqual([true, 3, true]);
-    expect((await loadIndex({ dir: indexDir, embeddings: other })).manifest.dimension).toBe(48);
+    expect(
+      (await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings: other })).manifest.dimension,
+    ).toBe(48);
   });
 
   test('a damaged index is replaced and the problem reported', async () => {
@@ -238,7 +243,7 @@ describe('ingestPaths', () => {
     const report = await ingestPaths({ paths: [corpus], indexDir, embeddings });
     expect(report.rebuilt).toBe(true);
     expect(report.previousIndexProblem).toContain('line 1 of chunks.jsonl is not valid JSON');
-    expect((await loadIndex({ dir: indexDir, embeddings })).chunks.length).toBe(3);
+    expect((await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings })).chunks.length).toBe(3);
   });
 
   test('refuses to replace a folder of other files given as the index', async () => {
@@ -258,7 +263,7 @@ describe('ingestPaths', () => {
     expect(results.map((result) => result.status).sort()).toStrictEqual(['fulfilled', 'rejected']);
     const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
     expect((rejected.reason as PodciteError).code).toBe('index:busy');
-    expect((await loadIndex({ dir: indexDir, embeddings })).chunks.length).toBe(3);
+    expect((await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings })).chunks.length).toBe(3);
   });
 
   test('a second ingest while one runs is refused', async () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ingestPaths } from '../../ingest/ingest-paths.js';
 import { loadIndex } from '../../src/store/load-index.js';
+import { openLocalIndexStore } from '../../src/store/local-index-store.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,7 +96,7 @@ describe('kill -9 during an ingest', () => {
     await run.exited;
 
     // Whatever moment it died at, an index loads and answers; it is the old one or the new one, never a mix.
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     const episodeIds = index.manifest.episodes.map((episode) => episode.episodeId);
     expect([oldEpisodes, newEpisodes]).toContainEqual(episodeIds);
     expect(index.chunks.map((chunk) => chunk.episodeId)).toStrictEqual(episodeIds);
@@ -105,7 +106,7 @@ describe('kill -9 during an ingest', () => {
     // The next ingest repairs what the killed one left and finishes the job.
     const report = await ingestPaths({ paths: [corpus], indexDir, embeddings });
     expect(report.written || episodeIds.length === 3).toBe(true);
-    const repaired = await loadIndex({ dir: indexDir, embeddings });
+    const repaired = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(repaired.manifest.episodes.map((episode) => episode.episodeId)).toStrictEqual(newEpisodes);
     expect(await readdir(path.dirname(indexDir))).toStrictEqual(['index']);
     return episodeIds;

@@ -1,4 +1,4 @@
-import type { Chunk } from '../../src/domain.js';
+import { type Chunk, chunkIdOf } from '../../src/domain.js';
 
 /**
  * A transcript chunk with sensible defaults for retrieval tests; times are 30 s per ordinal
@@ -8,7 +8,7 @@ export function makeChunk(fields: Partial<Chunk> & Pick<Chunk, 'episodeId' | 'or
   const start = fields.start !== undefined ? fields.start : fields.ordinal * 30;
   const speaker = fields.speaker === undefined ? 'Host' : fields.speaker;
   return {
-    chunkId: `${fields.episodeId}#${fields.ordinal}`,
+    chunkId: chunkIdOf(fields.episodeId, fields.ordinal),
     episodeTitle: `Episode ${fields.episodeId}`,
     kind: 'transcript',
     speaker,

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { EF_SEARCH } from '../../ingest/ingest-paths.js';
-import { writeIndex } from '../../ingest/write-index.js';
-import type { Chunk, Manifest } from '../../src/domain.js';
+import { type Chunk, chunkIdOf, type Manifest } from '../../src/domain.js';
 import { PodciteError } from '../../src/errors.js';
 import { loadIndex } from '../../src/store/load-index.js';
+import { EF_SEARCH, openLocalIndexStore } from '../../src/store/local-index-store.js';
+import { writeIndexFiles } from '../../src/store/write-index-files.js';
 import { embeddingText } from '../../src/util/chunk-text.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 
 function chunk(episodeId: string, ordinal: number, text: string): Chunk {
   return {
-    chunkId: `${episodeId}#${ordinal}`,
+    chunkId: chunkIdOf(episodeId, ordinal),
     episodeId,
     episodeTitle: `Episode ${episodeId}`,
     kind: 'transcript',
@@ -62,7 +62,7 @@ function manifestFor(embeddings: HashingEmbeddings, indexChunks: Chunk[]): Manif
 
 async function buildIndex(dir: string, embeddings: HashingEmbeddings, indexChunks: Chunk[] = chunks): Promise<void> {
   const vectors = await embeddings.embedDocuments(indexChunks.map((entry) => embeddingText(entry)));
-  await writeIndex({ dir, manifest: manifestFor(embeddings, indexChunks), chunks: indexChunks, vectors });
+  await writeIndexFiles({ dir, manifest: manifestFor(embeddings, indexChunks), chunks: indexChunks, vectors });
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -110,12 +110,12 @@ describe('loadIndex', () => {
       chunk('alpha', 3, 'alpha talks about tomatoes'),
     ];
     await buildIndex(dir, embeddings, legacy);
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     expect(index.chunks.map((entry) => entry.kind)).toStrictEqual(['shownotes', 'chapters', 'promo', 'transcript']);
   });
 
   test('says how to create the index when there is none', async () => {
-    expect(await codeOf(loadIndex({ dir, embeddings }))).toStrictEqual({
+    expect(await codeOf(loadIndex({ store: openLocalIndexStore({ dir }), embeddings }))).toStrictEqual({
       code: 'index:missing',
       message: `No index at ${dir}. Run \`npm run ingest\` to index the sample corpus, or \`npm run ingest -- PATH\` for your own files.`,
     });
@@ -123,7 +123,7 @@ describe('loadIndex', () => {
 
   test('loads manifest and chunks in label order, with ef from the manifest', async () => {
     await buildIndex(dir, embeddings);
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     expect(index.manifest).toStrictEqual(manifestFor(embeddings, chunks));
     expect(index.chunks).toStrictEqual(chunks);
     expect(index.chunkById.get('beta#2')).toStrictEqual(chunks[8]);
@@ -131,7 +131,7 @@ describe('loadIndex', () => {
 
   test('denseSearch ranks like brute force and scores with cosine similarity', async () => {
     await buildIndex(dir, embeddings);
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     const query = await embeddings.embedQuery('tomatoes');
     const vectors = await embeddings.embedDocuments(chunks.map((entry) => embeddingText(entry)));
     const expected = chunks
@@ -148,7 +148,7 @@ describe('loadIndex', () => {
 
   test('the episode filter runs inside the search, so k results still come back', async () => {
     await buildIndex(dir, embeddings);
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     const query = await embeddings.embedQuery('gamma tomatoes');
     const hits = await index.denseSearch(query, { k: 5, episodeIds: ['beta'] });
     expect(hits.length).toBe(5);
@@ -161,14 +161,14 @@ describe('loadIndex', () => {
 
   test('k beyond the index size returns every chunk', async () => {
     await buildIndex(dir, embeddings);
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     const hits = await index.denseSearch(await embeddings.embedQuery('espresso'), { k: 50 });
     expect(hits.length).toBe(chunks.length);
   });
 
   test('an empty index loads and finds nothing', async () => {
     await buildIndex(dir, embeddings, []);
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     expect(index.chunks).toStrictEqual([]);
     expect(await index.denseSearch(await embeddings.embedQuery('espresso'), { k: 5 })).toStrictEqual([]);
   });
@@ -176,7 +176,7 @@ describe('loadIndex', () => {
   test('refuses an index built by another embedder and says to rebuild', async () => {
     await buildIndex(dir, embeddings);
     const other = new HashingEmbeddings({ dimension: 32, id: 'local:use-lite' });
-    expect(await codeOf(loadIndex({ dir, embeddings: other }))).toStrictEqual({
+    expect(await codeOf(loadIndex({ store: openLocalIndexStore({ dir }), embeddings: other }))).toStrictEqual({
       code: 'index:embedder_mismatch',
       message: `The index at ${dir} was built with the embedder "test:hashing-32", but the current embedder is "local:use-lite"; their vectors cannot be compared. Re-ingest with \`npm run ingest -- --rebuild\`. Or set EMBEDDINGS back to the embedder the index was built with.`,
     });
@@ -199,7 +199,7 @@ describe('loadIndex', () => {
     await buildIndex(dir, embeddings);
     const target = path.join(dir, file);
     await writeFile(target, damage(await readFile(target, 'utf8')));
-    const { code, message } = await codeOf(loadIndex({ dir, embeddings }));
+    const { code, message } = await codeOf(loadIndex({ store: openLocalIndexStore({ dir }), embeddings }));
     expect(code).toBe('index:corrupt');
     expect(message).toContain('npm run ingest -- --rebuild');
   });
@@ -218,13 +218,13 @@ describe('loadIndex', () => {
     );
     const wide = new HashingEmbeddings({ dimension: 64 });
     const vectors = await wide.embedDocuments(many.map((entry) => embeddingText(entry)));
-    await writeIndex({
+    await writeIndexFiles({
       dir,
       manifest: { ...manifestFor(wide, many), efSearch: EF_SEARCH },
       chunks: many,
       vectors,
     });
-    const index = await loadIndex({ dir, embeddings: wide });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings: wide });
     // A hit counts when it scores at least the 10th true score: bag-of-words vectors tie often.
     const recalled = (hits: { score: number }[], truth: number[]) =>
       hits.filter((hit) => hit.score >= truth[Math.min(9, truth.length - 1)]! - 1e-6).length;
@@ -260,7 +260,7 @@ describe('loadIndex', () => {
     await rm(path.join(dir, 'chunks.jsonl'));
     await writeFile(path.join(dir, 'docstore.json'), '[]');
     await writeFile(path.join(dir, 'args.json'), '{"space":"cosine","numDimensions":64}');
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     expect(index.chunks).toStrictEqual(chunks);
     const hits = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 1 });
     expect(hits[0]!.chunk.chunkId).toBe('alpha#2');
@@ -280,7 +280,7 @@ describe('loadIndex', () => {
     });
     const store = await HNSWLib.load(dir, embeddings);
     const viaLangChain = await store.similaritySearch('violins', 3);
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     const ours = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 3 });
     expect(viaLangChain.map((document) => document.pageContent)).toStrictEqual(ours.map((hit) => hit.chunk.chunkId));
     expect(ours[0]!.chunk.chunkId).toBe('alpha#2');
@@ -290,7 +290,7 @@ describe('loadIndex', () => {
     await buildIndex(dir, embeddings);
     await rm(path.join(dir, 'docstore.json'));
     await rm(path.join(dir, 'args.json'));
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     expect(index.chunks).toStrictEqual(chunks);
     const hits = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 2, ef: 10 });
     expect(hits[0]!.chunk.chunkId).toBe('alpha#2');
@@ -299,7 +299,7 @@ describe('loadIndex', () => {
   test('reads the old index when a swap stopped between its two renames', async () => {
     await buildIndex(dir, embeddings);
     await rename(dir, `${dir}.previous`);
-    const index = await loadIndex({ dir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
     expect(index.chunks.length).toBe(chunks.length);
     const hits = await index.denseSearch(await embeddings.embedQuery('violins'), { k: 1 });
     expect(hits[0]!.chunk.chunkId).toBe('alpha#2');

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ingestPaths } from '../../ingest/ingest-paths.js';
+import { openLocalIndexStore } from '../../src/store/local-index-store.js';
 import { HashingEmbeddings } from './hashing-embeddings.js';
 
 class SlowHashingEmbeddings extends HashingEmbeddings {
@@ -36,13 +37,16 @@ const pauseAt = values['pause-at'];
 const report = await ingestPaths({
   paths: positionals,
   indexDir: values.index,
+  store: openLocalIndexStore({
+    dir: values.index,
+    onSwapStep: async (step) => {
+      if (step !== pauseAt) return;
+      process.stdout.write(`PAUSED ${step}\n`);
+      // Wait for the test's kill -9; the interval keeps the event loop alive.
+      await new Promise(() => setInterval(() => undefined, 1000));
+    },
+  }),
   embeddings: new SlowHashingEmbeddings(Number(values['embed-delay'])),
   onProgress: (event) => process.stdout.write(`PROGRESS ${event.phase}\n`),
-  onSwapStep: async (step) => {
-    if (step !== pauseAt) return;
-    process.stdout.write(`PAUSED ${step}\n`);
-    // Wait for the test's kill -9; the interval keeps the event loop alive.
-    await new Promise(() => setInterval(() => undefined, 1000));
-  },
 });
 process.stdout.write(`DONE ${report.chunks}\n`);

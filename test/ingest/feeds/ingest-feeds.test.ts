@@ -6,6 +6,7 @@ import { transcriptCacheDir } from '../../../ingest/feeds/transcript-cache.js';
 import { ingestPaths } from '../../../ingest/ingest-paths.js';
 import { type Manifest, manifestSchema } from '../../../src/domain.js';
 import { loadIndex } from '../../../src/store/load-index.js';
+import { openLocalIndexStore } from '../../../src/store/local-index-store.js';
 import { type FeedItem, feedXml, vttTranscript } from '../../support/feed-xml.js';
 import { HashingEmbeddings } from '../../support/hashing-embeddings.js';
 import { type PodcastHost, startPodcastHost } from '../../support/podcast-host.js';
@@ -208,7 +209,7 @@ describe('ingesting a podcast feed by URL', () => {
       },
     ]);
 
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     const pizza = index.chunks.find((chunk) => chunk.text.includes('four hundred and fifty degrees'));
     expect([pizza?.episodeId, pizza?.speaker, pizza?.start, pizza?.approximate]).toStrictEqual([
       'wood-fired-ovens',
@@ -245,7 +246,7 @@ describe('ingesting a podcast feed by URL', () => {
   test('a refresh fetches only the new episode; a retitled one keeps its id and its transcript vectors', async () => {
     hostGardenShow();
     await ingest([url('/garden/feed.xml')]);
-    const before = await loadIndex({ dir: indexDir, embeddings });
+    const before = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     const ovensChunks = before.chunks.filter((chunk) => chunk.episodeId === 'wood-fired-ovens').length;
 
     const newItem: FeedItem = {
@@ -275,7 +276,7 @@ describe('ingesting a podcast feed by URL', () => {
     ]);
     expect(report.episodes.added).toStrictEqual(['solar-dryers']);
     expect(report.episodes.updated).toStrictEqual(['wood-fired-ovens']);
-    const after = await loadIndex({ dir: indexDir, embeddings });
+    const after = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(after.manifest.episodes.map((episode) => episode.episodeId).sort()).toStrictEqual([
       'compost-heaps',
       'rain-barrels',

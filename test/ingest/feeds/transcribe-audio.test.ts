@@ -7,6 +7,7 @@ import { bufferSource, fileSource, planAudioParts, splitAudio } from '../../../i
 import { createAudioTranscriber } from '../../../ingest/feeds/transcribe-audio.js';
 import { ingestPaths } from '../../../ingest/ingest-paths.js';
 import { loadIndex } from '../../../src/store/load-index.js';
+import { openLocalIndexStore } from '../../../src/store/local-index-store.js';
 import {
   type FakeTranscriptionServer,
   type ScriptLine,
@@ -223,7 +224,7 @@ describe('audio-only episodes in a feed', () => {
     const uploads = stt.uploads.length;
     expect(uploads).toBeGreaterThanOrEqual(3);
 
-    const index = await loadIndex({ dir: indexDir, embeddings });
+    const index = await loadIndex({ store: openLocalIndexStore({ dir: indexDir }), embeddings });
     expect(index.manifest.episodes[0]).toMatchObject({ episodeId: 'hide-glue-drawers', timestamps: 'exact' });
     const glue = index.chunks.find((chunk) => chunk.text.includes('ten minutes'));
     expect(glue?.approximate).toBe(false);

@@ -2,18 +2,18 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Chunk, Manifest } from '../src/domain.js';
-import { PodciteError } from '../src/errors.js';
-import { buildDenseStore } from '../src/store/dense-store.js';
+import type { Chunk, Manifest } from '../domain.js';
+import { PodciteError } from '../errors.js';
+import { buildDenseStore } from './dense-store.js';
 import {
   CHUNKS_LINES_FILE,
   isReplaceable,
   MANIFEST_FILE,
   previousDirectory,
   stagingDirectory,
-} from '../src/store/index-directory.js';
+} from './index-directory.js';
 
-/** Points in the swap where a test can stop the process (see `writeIndex`'s `onSwapStep`). */
+/** Points in the swap where a test can stop the process (see `writeIndexFiles`' `onSwapStep`). */
 export type SwapStep = 'before-swap' | 'between-renames' | 'before-cleanup';
 
 /**
@@ -23,7 +23,7 @@ export type SwapStep = 'before-swap' | 'between-renames' | 'before-cleanup';
  * `chunks[i]`; the HNSW label of a chunk is its line number (0-based) in `chunks.jsonl`. Chunks are
  * streamed out one JSON line each, so no string the size of the whole catalogue is ever built.
  */
-export async function writeIndex(options: {
+export async function writeIndexFiles(options: {
   dir: string;
   manifest: Manifest;
   chunks: readonly Chunk[];
@@ -33,7 +33,7 @@ export async function writeIndex(options: {
 }): Promise<void> {
   const { dir, manifest, chunks, vectors } = options;
   if (vectors.length !== chunks.length) {
-    throw new PodciteError('internal:ingest', `${chunks.length} chunks but ${vectors.length} vectors.`);
+    throw new PodciteError('internal:store', `${chunks.length} chunks but ${vectors.length} vectors.`);
   }
   if (!(await isReplaceable(dir))) {
     throw new PodciteError(

@@ -1,7 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Manifest } from '../../src/domain.js';
-import { MANIFEST_FILE } from '../../src/store/index-directory.js';
+import type { Manifest } from '../domain.js';
+import { MANIFEST_FILE } from './index-directory.js';
 
 /**
  * Replaces only `manifest.json` of a complete index, for changes that touch no chunk or vector (the

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { PodciteError } from '../../src/errors.js';
-import { ensureIndex } from '../../src/store/ensure-index.js';
+import { ensureIndex } from '../../src/cli/ensure-index.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 
 describe('ensureIndex', () => {
