@@ -32,7 +32,12 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
         dimension integer,
         ef_search integer,
         created_at text,
-        version bigint NOT NULL DEFAULT 0
+        chunk_count bigint NOT NULL DEFAULT 0,
+        episode_count integer NOT NULL DEFAULT 0,
+        version bigint NOT NULL DEFAULT 0,
+        -- The ingest's write lock: a lease its holder renews (see lockForWriting).
+        writer text,
+        writer_until timestamptz
       )`,
       `INSERT INTO podcite_index DEFAULT VALUES`,
       `CREATE TABLE shows (
@@ -45,6 +50,8 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
         position bigint NOT NULL,
         show_id text,
         content_hash text NOT NULL,
+        -- sha1 of the chunks as written: an episode put again unchanged is not rewritten.
+        chunks_digest text NOT NULL,
         episode jsonb NOT NULL
       )`,
       `CREATE TABLE chunks (
