@@ -16,6 +16,7 @@ import { PodciteError } from '../errors.js';
 import { formatReport } from '../eval/format-report.js';
 import { loadQaSet } from '../eval/qa-set.js';
 import { type AnswererUnderTest, runEval } from '../eval/run-eval.js';
+import { createIndexStore } from './create-index-store.js';
 import { ensureIndex } from './ensure-index.js';
 import { isEntryPoint } from './is-entry-point.js';
 
@@ -84,9 +85,11 @@ async function evaluate({ values, positionals }: ReturnType<typeof readArguments
   // No question cache: the answer pass re-asks the retrieval pass's questions, and its latency
   // figures should include embedding them.
   const embeddings = createEmbeddings(config, { queryCacheSize: 0 });
+  // INDEX_DIR (or --index), or the database DATABASE_URL names.
+  const store = await createIndexStore({ ...config, indexDir });
   try {
     // A missing index is built from the bundled sample first (progress on stderr), as `npm start` does.
-    const index = await ensureIndex({ config: { ...config, indexDir }, embeddings });
+    const index = await ensureIndex({ config: { ...config, indexDir }, store, embeddings });
     const answerers: AnswererUnderTest[] = [
       { name: 'extractive', create: (retriever) => createExtractiveAnswerer({ retriever, index }) },
     ];
@@ -110,13 +113,14 @@ async function evaluate({ values, positionals }: ReturnType<typeof readArguments
       onProgress: (message) => process.stderr.write(`eval: ${message}\n`),
     });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ qaSet: qaPath, indexDir, ...report }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ qaSet: qaPath, indexDir: store.location, ...report }, null, 2)}\n`);
     } else {
-      const heading = `QA set ${qaPath}\nIndex ${indexDir}: ${index.manifest.episodes.length} episodes, ${index.chunks.length} chunks, embedder ${index.manifest.embedder}`;
+      const heading = `QA set ${qaPath}\nIndex ${store.location}: ${index.manifest.episodes.length} episodes, ${index.chunks.length} chunks, embedder ${index.manifest.embedder}`;
       process.stdout.write(`${formatReport(report, heading)}\n`);
     }
   } finally {
     await embeddings.close();
+    await store.close();
   }
 }
 

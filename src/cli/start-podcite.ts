@@ -17,6 +17,7 @@ import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
 import { createIndexStore } from './create-index-store.js';
 import { ensureIndex } from './ensure-index.js';
 import { type LiveIndex, watchIndex } from '../store/live-index.js';
+import type { IndexStore } from '../store/index-store.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
 import { type Logger, loggerForLines } from '../log/create-logger.js';
 import { createMetrics, timedAnswerer, timedRetriever } from '../metrics/create-metrics.js';
@@ -74,8 +75,9 @@ export async function startPodcite(
   let showIngests: ShowIngestQueue;
   // /readyz answers 503 until the answer tables are built (the index is loaded before we listen).
   let tablesReady = false;
+  let store: IndexStore | undefined;
   try {
-    const store = await createIndexStore(config);
+    store = await createIndexStore(config);
     index = await ensureIndex({ config, store, embeddings, log });
     const prompts = loadPrompts();
     const metrics = createMetrics({
@@ -149,6 +151,7 @@ export async function startPodcite(
   } catch (error) {
     // A failed start must not leave the model (or its worker threads) holding the process open.
     await embeddings.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
     throw error;
   }
   // Once listening (so /api/health answers at once), build the answerer's per-index tables so the
@@ -165,6 +168,7 @@ export async function startPodcite(
     `podcite: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks, ` +
       `${answerer.mode} answers${config.apiToken ? ', API token required' : ''}.`,
   );
+  const opened = store;
   let closing: Promise<void> | undefined;
   return {
     url: running.url,
@@ -178,6 +182,7 @@ export async function startPodcite(
         live.close();
         await running.close({ graceMs: config.requestTimeoutMs + SHUTDOWN_MARGIN_MS });
         await embeddings.close();
+        await opened.close();
       })();
       return closing;
     },

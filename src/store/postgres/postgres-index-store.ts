@@ -107,7 +107,8 @@ export async function openPostgresIndexStore(options: {
   writeLeaseMs?: number | undefined;
 }): Promise<IndexStore> {
   const location = describeUrl(options.url);
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
+  // allowExitOnIdle: one-shot commands (ask, eval) end when their work does, as with the local store.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4, allowExitOnIdle: true });
   // An idle connection the server dropped: the pool replaces it; the next query reports real trouble.
   pool.on('error', () => undefined);
   try {
