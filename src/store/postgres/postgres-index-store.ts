@@ -105,6 +105,8 @@ export async function openPostgresIndexStore(options: {
   poolSize?: number | undefined;
   /** Milliseconds a write lock lasts unless its holder renews it (every third of it); default 10 000. */
   writeLeaseMs?: number | undefined;
+  /** Test hook awaited inside each episode's transaction just before its COMMIT; lets a test kill the process there. */
+  beforeEpisodeCommit?: ((episodeId: string) => Promise<void> | void) | undefined;
 }): Promise<IndexStore> {
   const location = describeUrl(options.url);
   // allowExitOnIdle: one-shot commands (ask, eval) end when their work does, as with the local store.
@@ -265,7 +267,7 @@ export async function openPostgresIndexStore(options: {
       snapshot = undefined;
       dimension = undefined;
       try {
-        await writeChange({ pool, location, change });
+        await writeChange({ pool, location, change, beforeEpisodeCommit: options.beforeEpisodeCommit });
       } finally {
         snapshot = undefined;
         dimension = undefined;
@@ -345,7 +347,12 @@ async function readSnapshot(pool: pg.Pool, location: string): Promise<Snapshot |
 }
 
 /** Applies a change: the index's settings first, then one transaction per episode, then the library. */
-async function writeChange(options: { pool: pg.Pool; location: string; change: IndexChange }): Promise<void> {
+async function writeChange(options: {
+  pool: pg.Pool;
+  location: string;
+  change: IndexChange;
+  beforeEpisodeCommit: ((episodeId: string) => Promise<void> | void) | undefined;
+}): Promise<void> {
   const { pool, location, change } = options;
   const put = change.put ?? [];
   const remove = change.remove ?? [];
@@ -436,6 +443,7 @@ async function writeChange(options: { pool: pg.Pool; location: string; change: I
         record.chunks.length,
       ]);
       await bumpVersion(client);
+      await options.beforeEpisodeCommit?.(record.episode.episodeId);
       return removed;
     });
   }
