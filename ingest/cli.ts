@@ -22,7 +22,7 @@ const USAGE = `Usage: npm run ingest -- [PATH | FEED_URL ...] [--refresh] [--rem
    or: podcite ingest [PATH | FEED_URL ...] [--refresh] [--remove SHOW_ID] [--rebuild]
 
 Ingests transcript files, folders and podcast feeds (http/https URLs) into INDEX_DIR
-(default .podcite/index). With nothing to read, ingests the bundled sample corpus (data/).
+(default .podcite/index), or into PostgreSQL when DATABASE_URL is set. With nothing to read, ingests the bundled sample corpus (data/).
 Re-running is incremental: unchanged episodes are skipped, removed ones dropped.
 
 A FEED_URL (a podcast's RSS feed, e.g. https://example.org/feed.xml) adds the show to the
