@@ -44,7 +44,7 @@ describe('podcite db', () => {
       await client.query("INSERT INTO shows (show_id, position, show) VALUES ('kept', 0, '{}')");
       return (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows;
     });
-    expect(migrated).toStrictEqual([{ version: 1 }]);
+    expect(migrated).toStrictEqual([{ version: 1 }, { version: 2 }]);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.stderr()).toContain('SIGTERM: closing connections');
@@ -55,7 +55,7 @@ describe('podcite db', () => {
       shows: (await client.query('SELECT show_id FROM shows')).rows,
       migrations: (await client.query('SELECT count(*)::int AS n FROM schema_migrations')).rows,
     }));
-    expect(rows).toStrictEqual({ shows: [{ show_id: 'kept' }], migrations: [{ n: 1 }] });
+    expect(rows).toStrictEqual({ shows: [{ show_id: 'kept' }], migrations: [{ n: 2 }] });
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   });

@@ -41,10 +41,12 @@ const EF_LIMIT = 1000;
 /** HNSW build settings, as the local graph's (`dense-store.ts`): M 16, efConstruction 64. */
 const HNSW_INDEX = 'chunks_embedding_hnsw';
 const BM25_INDEX = 'chunks_search_text_bm25';
-/** The channel each committed write notifies (payload: the new version). */
+/** The channel each published write notifies (payload: the new version). */
 export const INDEX_CHANNEL = 'podcite_index';
 /** How long a writer's lease lasts without renewal, by default. */
 const WRITE_LEASE_MS = 10_000;
+/** During a long incremental write, what is committed is published this often (a rebuild only at its end). */
+const PUBLISH_EVERY_MS = 5_000;
 /** Ids per `= ANY($1)` query when reading vectors. */
 const ID_BATCH = 2_000;
 
@@ -96,7 +98,9 @@ interface Snapshot {
  * date. Reads of the catalogue (manifest, episodes, chunks) come from one consistent snapshot, taken
  * at the first read and again after `reopen`; searches and `version()` ask the database each time.
  * `write` commits each episode in a transaction of its own, so a killed ingest leaves every episode
- * either as it was or as written, and bumps the version (with a NOTIFY on `podcite_index`) each time.
+ * either as it was or as written. Readers see a new `version()` at the end of a write (every few
+ * seconds of a long incremental one; a rebuild only at its end), or as soon as a dead writer's lease
+ * runs out, so servers reload on whole steps rather than after every episode.
  * @throws PodciteError `unavailable:database` when the database cannot be reached.
  */
 export async function openPostgresIndexStore(options: {
@@ -275,8 +279,11 @@ export async function openPostgresIndexStore(options: {
     },
 
     async version() {
+      // While a writer's lease is live, what it last published; otherwise everything committed (a writer
+      // killed mid-write stops renewing, and what it committed shows when its lease runs out).
       const { rows } = await pool.query<{ version: string; embedder: string | null }>(
-        'SELECT version, embedder FROM podcite_index',
+        `SELECT embedder, CASE WHEN writer IS NOT NULL AND writer_until > clock_timestamp()
+           THEN published_version ELSE version END AS version FROM podcite_index`,
       );
       const row = rows[0];
       return row?.embedder ? row.version : undefined;
@@ -403,7 +410,8 @@ async function writeChange(options: {
          created_at = CASE WHEN $4::text IS NULL THEN coalesce(created_at, $5) ELSE $4 END`,
       [change.embedder.id, dimension, POSTGRES_EF_SEARCH, changesEpisodes ? now : null, now],
     );
-    await bumpVersion(client);
+    // Published at once only when nothing follows (a removal alone, a library-only write).
+    await bumpVersion(client, put.length === 0 && change.shows === undefined);
     const { rows } = await client.query<{ low: string | null }>('SELECT min(position) AS low FROM episodes');
     const storedRows = await client.query<{ episode_id: string; episode: unknown; chunks_digest: string }>(
       'SELECT episode_id, episode, chunks_digest FROM episodes WHERE episode_id = ANY($1::text[])',
@@ -417,6 +425,7 @@ async function writeChange(options: {
 
   // 2. Each episode whole, in a transaction of its own; the ones put first come first (as the local store keeps them).
   const unchanged: { episodeId: string; position: number }[] = [];
+  let published = Date.now();
   for (const [offset, record] of put.entries()) {
     const position = base + offset;
     const digest = chunksDigest(record.chunks);
@@ -442,7 +451,10 @@ async function writeChange(options: {
       await client.query('UPDATE podcite_index SET chunk_count = chunk_count + $1, episode_count = episode_count + 1', [
         record.chunks.length,
       ]);
-      await bumpVersion(client);
+      const last = offset === put.length - 1 && unchanged.length === 0 && change.shows === undefined;
+      const publish = last || (!change.replaceAll && Date.now() - published >= PUBLISH_EVERY_MS);
+      if (publish) published = Date.now();
+      await bumpVersion(client, publish);
       await options.beforeEpisodeCommit?.(record.episode.episodeId);
       return removed;
     });
@@ -467,7 +479,7 @@ async function writeChange(options: {
           [JSON.stringify(change.shows)],
         );
       }
-      await bumpVersion(client);
+      await bumpVersion(client, true);
     });
   }
 }
@@ -520,9 +532,14 @@ async function insertChunks(
   );
 }
 
-async function bumpVersion(client: pg.PoolClient): Promise<void> {
+/** Counts a commit; `publish` also makes everything committed so far what `version()` reports (and NOTIFYs it). */
+async function bumpVersion(client: pg.PoolClient, publish: boolean): Promise<void> {
+  if (!publish) {
+    await client.query('UPDATE podcite_index SET version = version + 1');
+    return;
+  }
   await client.query(
-    `WITH bumped AS (UPDATE podcite_index SET version = version + 1 RETURNING version)
+    `WITH bumped AS (UPDATE podcite_index SET version = version + 1, published_version = version + 1 RETURNING version)
      SELECT pg_notify('${INDEX_CHANNEL}', version::text) FROM bumped`,
   );
 }

@@ -76,6 +76,15 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `CREATE INDEX chunks_search_text_bm25 ON chunks USING bm25 (search_text) WITH (text_config = 'english')`,
     ],
   },
+  {
+    version: 2,
+    name: 'published version: readers reload on whole steps of a write',
+    statements: [
+      // What version() reports while a writer's lease is live; set at the end of each write (and every few
+      // seconds of a long incremental one), so servers do not reload after every episode.
+      'ALTER TABLE podcite_index ADD COLUMN published_version bigint NOT NULL DEFAULT 0',
+    ],
+  },
 ];
 
 /** Any number: every podcite process migrating the same database takes this transaction-scoped lock first. */

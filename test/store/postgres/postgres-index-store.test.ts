@@ -105,7 +105,10 @@ describe('openPostgresIndexStore', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      expect((await client.query('SELECT version FROM schema_migrations')).rows).toStrictEqual([{ version: 1 }]);
+      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toStrictEqual([
+        { version: 1 },
+        { version: 2 },
+      ]);
     } finally {
       await client.end();
       await first.close();
@@ -158,6 +161,33 @@ describe('openPostgresIndexStore', () => {
     } finally {
       await client.end();
       await store.close();
+    }
+  });
+
+  test("while a writer holds the lock, version() moves when its write ends, not with each episode's commit", async () => {
+    await resetDatabase();
+    const writer = await open();
+    const reader = await open();
+    try {
+      const lock = await writer.lockForWriting();
+      await writer.write({ embedder: EMBEDDER, put: [episodeRecord('one', ['first words'])] });
+      const first = await reader.version();
+      expect(first).toBeDefined();
+      // 'two' commits, then 'three' fails (a vector that is not finite): the write ends without publishing.
+      const broken = episodeRecord('three', ['broken words']);
+      broken.vectors[0] = [Number.NaN, 0, 0];
+      await expect(
+        writer.write({ embedder: EMBEDDER, put: [episodeRecord('two', ['more words']), broken] }),
+      ).rejects.toThrow(/finite/);
+      expect(await reader.version()).toBe(first);
+      await lock.release();
+      // No live writer: everything committed counts.
+      expect(await reader.version()).not.toBe(first);
+      await reader.reopen();
+      expect((await reader.listEpisodes()).map((episode) => episode.episodeId).sort()).toStrictEqual(['one', 'two']);
+    } finally {
+      await writer.close();
+      await reader.close();
     }
   });
 
