@@ -39,7 +39,7 @@ describe('podcite db', () => {
   });
 
   test('serves a migrated database, stops cleanly on SIGTERM and SIGINT, and keeps its data', async () => {
-    const first = await spawnDatabase({ dir });
+    const first = await spawnDatabase({ dir, startTimeoutMs: 110_000 });
     const migrated = await withClient(first.url, async (client) => {
       await client.query("INSERT INTO shows (show_id, position, show) VALUES ('kept', 0, '{}')");
       return (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows;
@@ -50,7 +50,7 @@ describe('podcite db', () => {
     expect(first.stderr()).toContain('SIGTERM: closing connections');
 
     // Reopened: the row is there and the migrations are not applied twice.
-    const second = await spawnDatabase({ dir });
+    const second = await spawnDatabase({ dir, startTimeoutMs: 110_000 });
     const rows = await withClient(second.url, async (client) => ({
       shows: (await client.query('SELECT show_id FROM shows')).rows,
       migrations: (await client.query('SELECT count(*)::int AS n FROM schema_migrations')).rows,
@@ -58,5 +58,6 @@ describe('podcite db', () => {
     expect(rows).toStrictEqual({ shows: [{ show_id: 'kept' }], migrations: [{ n: 2 }] });
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-  });
+    // Two PGlite start-ups (WebAssembly compiled each time): slow on a busy two-core machine.
+  }, 240_000);
 });
