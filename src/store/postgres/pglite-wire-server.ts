@@ -97,7 +97,11 @@ export async function startPgliteWireServer(options: {
     await db.runExclusive(() =>
       db.execProtocolRawStream(message.data, {
         onRawData: (data) => {
-          if (!connection.closed && data.length > 0 && connection.socket.writable) connection.socket.write(data);
+          // A copy: `data` may be a view of PGlite's memory, reused for the next chunk while the socket
+          // still queues this one (large results came out garbled without it).
+          if (!connection.closed && data.length > 0 && connection.socket.writable) {
+            connection.socket.write(Buffer.from(data));
+          }
         },
       }),
     );

@@ -206,7 +206,7 @@ export async function openPostgresIndexStore(options: {
 
     async lexicalSearch(query: string, searchOptions: LexicalSearchOptions): Promise<ScoredChunkId[]> {
       const k = Math.floor(searchOptions.k);
-      if (k <= 0 || searchOptions.episodeIds?.length === 0 || query.trim() === '') return [];
+      if (!(k > 0) || searchOptions.episodeIds?.length === 0 || query.trim() === '') return [];
       // pg_textsearch ranks by negated BM25 (`<@>`, lower is better; 0 = no query term in the text).
       const filter = searchOptions.episodeIds ? 'WHERE episode_id = ANY($3::text[])' : '';
       const { rows } = await pool.query<{ chunk_id: string; rank: number }>(
@@ -227,7 +227,7 @@ export async function openPostgresIndexStore(options: {
         );
       }
       const k = Math.floor(searchOptions.k);
-      if (k <= 0 || searchOptions.episodeIds?.length === 0) return [];
+      if (!(k > 0) || searchOptions.episodeIds?.length === 0) return [];
       const literal = vectorLiteral(vector);
       if (searchOptions.episodeIds) {
         // Exact within the episodes: the HNSW index would filter after its walk and could return fewer
@@ -239,12 +239,14 @@ export async function openPostgresIndexStore(options: {
         );
         return rows.map((row) => ({ chunkId: row.chunk_id, score: 1 - row.distance }));
       }
-      const ef = Math.min(EF_LIMIT, Math.max(k, Math.floor(searchOptions.ef ?? POSTGRES_EF_SEARCH)));
+      const requested = Number.isFinite(searchOptions.ef) ? Math.floor(searchOptions.ef!) : POSTGRES_EF_SEARCH;
+      // Both go into the statement's text: integers only, within pgvector's bounds.
+      const ef = Math.min(EF_LIMIT, Math.max(k, requested));
       // One simple-protocol message: ef is set for this statement's transaction only, on whichever
       // pooled connection runs it. The literal is numbers we formatted, so inlining it is safe.
       const results = (await pool.query(
         `BEGIN; SET LOCAL hnsw.ef_search = ${ef};
-         SELECT chunk_id, embedding <=> '${literal}' AS distance FROM chunks ORDER BY embedding <=> '${literal}' LIMIT ${k};
+         SELECT chunk_id, embedding <=> '${literal}' AS distance FROM chunks ORDER BY embedding <=> '${literal}' LIMIT ${Math.min(k, EF_LIMIT)};
          COMMIT;`,
       )) as unknown as pg.QueryResult<{ chunk_id: string; distance: number }>[];
       const rows = results[2]?.rows ?? [];

@@ -54,6 +54,16 @@ describe('startPgliteWireServer', () => {
     }
   });
 
+  test('a result of many megabytes arrives intact', async () => {
+    const client = await connect();
+    const { rows } = await client.query<{ n: number; text: string }>(
+      'SELECT n, repeat(md5(n::text), 32) AS text FROM generate_series(1, 20000) AS n',
+    );
+    expect(rows).toHaveLength(20_000);
+    const wrong = rows.filter((row, index) => row.n !== index + 1 || row.text.length !== 1024);
+    expect(wrong).toStrictEqual([]);
+  });
+
   test('another connection waits for an open transaction and never sees its rolled-back rows', async () => {
     const writer = await connect();
     const reader = await connect();
