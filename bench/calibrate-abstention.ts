@@ -25,6 +25,7 @@ import { loadQaSet } from '../src/eval/qa-set.js';
 import { createRetriever } from '../src/retrieval/create-retriever.js';
 import { loadIndex } from '../src/store/load-index.js';
 import { openLocalIndexStore } from '../src/store/local-index-store.js';
+import { buildIndexTables } from '../src/tables/index-tables.js';
 import { printTable } from './bench-util.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,10 +41,12 @@ async function main(): Promise<void> {
   const items = await loadQaSet(qaPath);
   const embeddings = createEmbeddings(config);
   try {
-    const index = await loadIndex({
-      store: openLocalIndexStore({ dir: path.resolve(values.index ?? config.indexDir) }),
-      embeddings,
-    });
+    const index = buildIndexTables(
+      await loadIndex({
+        store: openLocalIndexStore({ dir: path.resolve(values.index ?? config.indexDir) }),
+        embeddings,
+      }),
+    );
     const retriever = createRetriever({ index, embeddings });
     const rows: Array<Record<string, string | number>> = [];
     const samples: LabelledSupport[] = [];

@@ -20,6 +20,7 @@ import { loggerForLines } from '../src/log/create-logger.js';
 import { createRetriever } from '../src/retrieval/create-retriever.js';
 import { loadIndex } from '../src/store/load-index.js';
 import { openLocalIndexStore } from '../src/store/local-index-store.js';
+import { buildIndexTables } from '../src/tables/index-tables.js';
 import { readIndexFiles } from '../src/store/read-index-files.js';
 import type { LoadedIndex } from '../src/store/loaded-index.js';
 import { exactTopK, percentile, printTable } from './bench-util.js';
@@ -82,7 +83,7 @@ export async function startBenchServer(options: { indexDir: string }): Promise<B
   // As the server runs them (embedding workers), but with the question cache off: the rounds repeat
   // questions, and these figures are meant to be the cost of a new one.
   const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount(), queryCacheSize: 0 });
-  const index = await loadIndex({ store: openLocalIndexStore({ dir: config.indexDir }), embeddings });
+  const index = buildIndexTables(await loadIndex({ store: openLocalIndexStore({ dir: config.indexDir }), embeddings }));
   const retriever = createRetriever({ index, embeddings });
   const answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
   await embeddings.warmUp();

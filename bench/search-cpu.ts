@@ -8,10 +8,11 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { StaticEmbeddings } from '../src/embeddings/static-embeddings.js';
-import { createRetriever, declarative, lexicalIndexFor } from '../src/retrieval/create-retriever.js';
+import { createRetriever, declarative } from '../src/retrieval/create-retriever.js';
 import { tokenizeQuery } from '../src/retrieval/tokenize.js';
 import { loadIndex } from '../src/store/load-index.js';
 import { openLocalIndexStore } from '../src/store/local-index-store.js';
+import { buildIndexTables } from '../src/tables/index-tables.js';
 import { percentile } from './bench-util.js';
 import { distinctQuestions } from './load-bench.js';
 
@@ -26,12 +27,13 @@ async function main(): Promise<void> {
   const count = option('--questions') ?? 1000;
   const embeddings = new StaticEmbeddings();
   let started = performance.now();
-  const index = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
-  console.log(`loaded ${index.chunks.length} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const loaded = await loadIndex({ store: openLocalIndexStore({ dir }), embeddings });
+  console.log(`loaded ${loaded.chunks.length} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   started = performance.now();
-  const lexical = lexicalIndexFor(index);
+  const index = buildIndexTables(loaded);
+  const lexical = index.lexical;
   console.log(`lexical index in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const retriever = createRetriever({ index, embeddings, lexicalIndex: lexical });
+  const retriever = createRetriever({ index, embeddings });
   const questions = await distinctQuestions(dir, count);
   // Warm-up: JIT, the tokenizer's caches.
   for (const question of questions.slice(0, 100)) await retriever.search(question, { k: 10 });

@@ -10,6 +10,7 @@ import { createRetriever } from '../src/retrieval/create-retriever.js';
 import type { IndexStore } from '../src/store/index-store.js';
 import { loadIndex } from '../src/store/load-index.js';
 import { openLocalIndexStore } from '../src/store/local-index-store.js';
+import { buildIndexTables } from '../src/tables/index-tables.js';
 import { percentile, printTable } from './bench-util.js';
 import type { CorpusName } from './ingest-bench.js';
 import { loadQuestions } from './query-bench.js';
@@ -47,7 +48,7 @@ export async function runStoreBench(options: { indexDir: string; corpus: CorpusN
     const vectors = await Promise.all(questions.map((question) => embeddings.embedQuery(question)));
     const rows: Array<Record<string, string | number>> = [];
     for (const { name, store } of stores) {
-      const index = await loadIndex({ store, embeddings });
+      const index = buildIndexTables(await loadIndex({ store, embeddings }));
       const oneEpisode = [index.manifest.episodes[0]!.episodeId];
       const retriever = createRetriever({ index, embeddings });
       // One warm-up pass each (the local store builds its BM25 table on the first lexical search).

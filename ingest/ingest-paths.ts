@@ -125,8 +125,6 @@ export async function ingestPaths(options: {
   const store = options.store ?? openLocalIndexStore({ dir: indexDir });
   const lock = await store.lockForWriting();
   try {
-    // Read after taking the lock: what another writer finished before is the starting point.
-    await store.reopen();
     const { previous, problem } = options.rebuild
       ? { previous: undefined, problem: undefined }
       : await readPrevious(store, embeddings);
@@ -330,6 +328,8 @@ async function readPrevious(
   embeddings: PodciteEmbeddings,
 ): Promise<{ previous: PreviousIndex | undefined; problem: string | undefined }> {
   try {
+    // Read after taking the lock: what another writer finished before is the starting point.
+    await store.reopen();
     const summary = await store.manifest();
     if (!summary) return { previous: undefined, problem: undefined };
     checkEmbedder(summary, embeddings, store.location);

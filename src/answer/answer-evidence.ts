@@ -7,7 +7,7 @@
  */
 import type { Chunk } from '../domain.js';
 import { splitWords, tokenize } from '../retrieval/tokenize.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { type Sentence, splitSentences } from '../util/split-sentences.js';
 import { allowedEdits, boundedEditDistance, salientTerms } from './question-coverage.js';
 import { questionType } from './question-type.js';
@@ -45,7 +45,7 @@ export interface EvidenceSupport {
  * when the stretch, its chunk, or the chunk's episode title, chapter or speakers say them; the
  * other specific words only when the stretch itself says them.
  */
-export function evidenceSupport(options: { question: string; chunks: Chunk[]; index: LoadedIndex }): EvidenceSupport {
+export function evidenceSupport(options: { question: string; chunks: Chunk[]; index: IndexTables }): EvidenceSupport {
   // "How big is the prize pool of the Creator Cup?" is answered by "$30,000 Creator Cup": for an
   // amount, a stretch that states one beside the names says the relation without its words.
   const wantsAmount = questionType(options.question) === 'quantity';

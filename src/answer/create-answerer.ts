@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Answerer, Retriever } from '../domain.js';
 import type { ChatModel } from '../llm/openai-chat.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { createExtractiveAnswerer } from './extractive-answerer.js';
 import { createLlmAnswerer } from './llm-answerer.js';
 import type { Prompts } from './load-prompts.js';
@@ -15,7 +15,7 @@ import type { Prompts } from './load-prompts.js';
 export function createAnswerer(options: {
   config: Pick<Config, 'llm'>;
   retriever: Retriever;
-  index: LoadedIndex;
+  index: IndexTables;
   prompts: Prompts;
   chat?: ChatModel | undefined;
 }): Answerer {

@@ -14,7 +14,7 @@ import type {
   SearchHit,
 } from '../domain.js';
 import { tokenize } from '../retrieval/tokenize.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { isQuotableKind } from '../util/classify-chunk.js';
 import { splitSentences } from '../util/split-sentences.js';
 import { timeAtOffset } from '../util/time-label.js';
@@ -65,7 +65,7 @@ const MOSTLY_UNSEEN_SHARE = 0.5;
  * uses that the index never mentions, and whether most of its content words are never said.
  * Either one makes the answerer abstain. Exported so calibration sees exactly what the answerer does.
  */
-export function coverageEvidence(options: { question: string; index: LoadedIndex }): {
+export function coverageEvidence(options: { question: string; index: IndexTables }): {
   unmentioned: string[];
   mostlyUnseen: boolean;
 } {
@@ -100,7 +100,7 @@ export { isWhenQuestion } from './question-type.js';
  * may quote: 1 for a "when" question whose wording names a chapter of a retrieved episode, else
  * `evidenceSupport`. Exported so calibration measures exactly what the answerer decides on.
  */
-export function questionSupport(options: { question: string; hits: SearchHit[]; index: LoadedIndex }): number {
+export function questionSupport(options: { question: string; hits: SearchHit[]; index: IndexTables }): number {
   if (isWhenQuestion(options.question) && chapterStart(options)) return 1;
   return evidenceSupport({
     question: options.question,
@@ -173,7 +173,7 @@ function quoteSpan(options: {
 }
 
 /** The chunk right before `chunk` in its episode, if the index has it. */
-function previousChunk(index: LoadedIndex, chunk: Chunk): Chunk | undefined {
+function previousChunk(index: IndexTables, chunk: Chunk): Chunk | undefined {
   if (chunk.ordinal === 0) return undefined;
   return index.chunks.find(
     (candidate) => candidate.episodeId === chunk.episodeId && candidate.ordinal === chunk.ordinal - 1,
@@ -232,7 +232,7 @@ function sameMoment(left: ScoredSentence, right: ScoredSentence): boolean {
 function topicStart(options: {
   question: string;
   hits: SearchHit[];
-  index: LoadedIndex;
+  index: IndexTables;
   best: ScoredSentence;
 }): ScoredSentence {
   const { best, index } = options;
@@ -265,7 +265,7 @@ const CHAPTER_MIN_PRECISION = 0.4;
 function chapterStart(options: {
   question: string;
   hits: SearchHit[];
-  index: LoadedIndex;
+  index: IndexTables;
 }): (ScoredSentence & { chapterTitle: string }) | undefined {
   const { index } = options;
   const terms = questionTerms(index, options.question);
@@ -329,7 +329,7 @@ function leadFor(entry: ScoredSentence, citation: Citation): string {
 /** One citation per chunk: its best sentence, for the `sources` event. */
 function nearestPassages(options: {
   scored: ScoredSentence[];
-  index: LoadedIndex;
+  index: IndexTables;
   exclude: Set<string>;
   firstNumber: number;
   limit: number;
@@ -355,7 +355,7 @@ function nearestPassages(options: {
 
 export interface ExtractiveAnswererOptions {
   retriever: Retriever;
-  index: LoadedIndex;
+  index: IndexTables;
   /** Chunks retrieved per question (default 8). */
   topK?: number | undefined;
   /**

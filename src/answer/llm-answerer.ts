@@ -13,7 +13,7 @@ import {
   isRetryableLlmError,
   retryAfterSeconds,
 } from '../llm/openai-chat.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { formatTimestamp } from '../util/time-label.js';
 import { boundHistory } from './bound-history.js';
 import { buildCitation, createMarkerRewriter } from './citations.js';
@@ -87,7 +87,7 @@ export function formatSources(hits: SearchHit[]): string {
  * Re-aims each citation at the sentence of its chunk that best matches the answer text that cites
  * it, so quote and time point at the supporting sentence rather than the retrieval match.
  */
-function aimCitations(options: { text: string; citations: Citation[]; index: LoadedIndex }): Citation[] {
+function aimCitations(options: { text: string; citations: Citation[]; index: IndexTables }): Citation[] {
   const claims = options.text.split(/(?<=[.!?])\s+/u);
   return options.citations.map((citation) => {
     const chunk = options.index.chunkById.get(citation.chunkId);
@@ -120,7 +120,7 @@ function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<v
 
 export interface LlmAnswererOptions {
   retriever: Retriever;
-  index: LoadedIndex;
+  index: IndexTables;
   llm: LlmConfig;
   /** Answers when the model fails twice (normally the extractive answerer). */
   fallback: Answerer;

@@ -7,6 +7,7 @@
  */
 import { STOPWORDS, splitWords, stem } from '../retrieval/tokenize.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { embeddingText } from '../util/chunk-text.js';
 import { IntPairSet } from '../util/int-pair-set.js';
 
@@ -30,8 +31,6 @@ export interface SalientTerm {
   surface: string;
   words: string[];
 }
-
-const vocabularyByIndex = new WeakMap<LoadedIndex, CorpusVocabulary>();
 
 /**
  * Adds texts one at a time; `finish` returns the vocabulary. Words get numeric ids, each distinct
@@ -130,57 +129,48 @@ function* indexTexts(index: LoadedIndex): Generator<string> {
   for (const episode of index.manifest.episodes) yield episode.title;
 }
 
-/** A vocabulary build under way: the texts still to add, and what has been added so far. */
-interface PendingVocabulary {
-  texts: Iterator<string>;
-  builder: ReturnType<typeof vocabularyBuilder>;
+/** An index's vocabulary, built once: on first use, or ahead of it in slices (`prepare`). */
+export interface VocabularyTable {
+  /**
+   * The vocabulary of the index: chunk texts, titles, chapters and speakers. A question that arrives
+   * while `prepare` is under way finishes that build rather than starting another.
+   */
+  get(): CorpusVocabulary;
+  /**
+   * Builds it ahead of the first question in slices of about `sliceMs`, yielding to the event loop
+   * between them: on the Practical AI index the whole build is several seconds of CPU that would
+   * otherwise stall every request.
+   */
+  prepare(sliceMs?: number): Promise<void>;
 }
 
-const pendingByIndex = new WeakMap<LoadedIndex, PendingVocabulary>();
-
-/** The build of an index's vocabulary, started now or already under way. */
-function pendingVocabulary(index: LoadedIndex): PendingVocabulary {
-  let pending = pendingByIndex.get(index);
-  if (!pending) {
-    pending = { texts: indexTexts(index), builder: vocabularyBuilder() };
-    pendingByIndex.set(index, pending);
-  }
-  return pending;
-}
-
-/** Adds texts until none is left or `stopAt` (a `performance.now()` time) passes; true when done. */
-function advance(index: LoadedIndex, pending: PendingVocabulary, stopAt = Number.POSITIVE_INFINITY): boolean {
-  for (let next = pending.texts.next(); !next.done; next = pending.texts.next()) {
-    pending.builder.add(next.value);
-    if (performance.now() >= stopAt) return false;
-  }
-  vocabularyByIndex.set(index, pending.builder.finish());
-  pendingByIndex.delete(index);
-  return true;
-}
-
-/**
- * The vocabulary of an index: chunk texts, titles, chapters and speakers. Cached per loaded index.
- * A question that arrives while `prepareCorpusVocabulary` is under way finishes that build rather
- * than starting another.
- */
-export function corpusVocabulary(index: LoadedIndex): CorpusVocabulary {
-  const cached = vocabularyByIndex.get(index);
-  if (cached) return cached;
-  advance(index, pendingVocabulary(index));
-  return vocabularyByIndex.get(index) as CorpusVocabulary;
-}
-
-/**
- * Builds `corpusVocabulary(index)` ahead of the first question in slices of about `sliceMs`,
- * yielding to the event loop between them: on the Practical AI index the whole build is several
- * seconds of CPU that would otherwise stall every request.
- */
-export async function prepareCorpusVocabulary(index: LoadedIndex, sliceMs = 15): Promise<void> {
-  while (!vocabularyByIndex.has(index)) {
-    if (advance(index, pendingVocabulary(index), performance.now() + sliceMs)) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+/** The vocabulary table of one loaded index; nothing is built until asked. */
+export function createVocabularyTable(index: LoadedIndex): VocabularyTable {
+  let built: CorpusVocabulary | undefined;
+  let pending: { texts: Iterator<string>; builder: ReturnType<typeof vocabularyBuilder> } | undefined;
+  /** Adds texts until none is left or `stopAt` (a `performance.now()` time) passes; true when done. */
+  const advance = (stopAt = Number.POSITIVE_INFINITY): boolean => {
+    pending ??= { texts: indexTexts(index), builder: vocabularyBuilder() };
+    for (let next = pending.texts.next(); !next.done; next = pending.texts.next()) {
+      pending.builder.add(next.value);
+      if (performance.now() >= stopAt) return false;
+    }
+    built = pending.builder.finish();
+    pending = undefined;
+    return true;
+  };
+  return {
+    get() {
+      if (!built) advance();
+      return built as CorpusVocabulary;
+    },
+    async prepare(sliceMs = 15) {
+      while (!built) {
+        if (advance(performance.now() + sliceMs)) return;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  };
 }
 
 /** A word-like token with inner hyphens or dots ("Gen-4", "2.0", "U.S"). */
@@ -276,15 +266,15 @@ export function corpusMentions(vocabulary: CorpusVocabulary, term: SalientTerm):
  * The question's content words (no stopwords) that the index never says, even approximately —
  * "sourdough" and "bread" in "What is the recipe for sourdough bread?". Lower-cased, deduplicated.
  */
-export function unseenWords(options: { question: string; index: LoadedIndex }): { unseen: string[]; total: number } {
-  const vocabulary = corpusVocabulary(options.index);
+export function unseenWords(options: { question: string; index: IndexTables }): { unseen: string[]; total: number } {
+  const vocabulary = options.index.vocabulary();
   const words = [...new Set(splitWords(options.question))].filter((word) => !STOPWORDS.has(word));
   return { unseen: words.filter((word) => !hasWord(vocabulary, word, false)), total: words.length };
 }
 
 /** The question's salient terms that the index never mentions, as the user wrote them, deduplicated. */
-export function unmentionedTerms(options: { question: string; index: LoadedIndex }): string[] {
-  const vocabulary = corpusVocabulary(options.index);
+export function unmentionedTerms(options: { question: string; index: IndexTables }): string[] {
+  const vocabulary = options.index.vocabulary();
   const missing: string[] = [];
   for (const term of salientTerms(options.question)) {
     if (corpusMentions(vocabulary, term)) continue;

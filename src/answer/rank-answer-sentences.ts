@@ -6,7 +6,7 @@
  */
 import { type Chunk, chunkIdOf } from '../domain.js';
 import { tokenize } from '../retrieval/tokenize.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { splitSentences } from '../util/split-sentences.js';
 import { answerTypeFit, type QuestionType } from './question-type.js';
 import type { ScoredSentence } from './score-sentences.js';
@@ -37,7 +37,7 @@ function isQuestionSentence(text: string): boolean {
 }
 
 /** The chunk after `chunk` in its episode, if the index has it (ids are `episodeId#ordinal`). */
-function nextChunk(index: LoadedIndex, chunk: Chunk): Chunk | undefined {
+function nextChunk(index: IndexTables, chunk: Chunk): Chunk | undefined {
   return index.chunkById.get(chunkIdOf(chunk.episodeId, chunk.ordinal + 1));
 }
 
@@ -47,7 +47,7 @@ function nextChunk(index: LoadedIndex, chunk: Chunk): Chunk | undefined {
  */
 function replyTo(options: {
   question: ScoredSentence;
-  index: LoadedIndex;
+  index: IndexTables;
   byChunk: Map<Chunk, ScoredSentence[]>;
   sentencesOf: (chunk: Chunk) => ScoredSentence[];
 }): ScoredSentence[] {
@@ -81,7 +81,7 @@ export function rankAnswerSentences(options: {
   scored: ScoredSentence[];
   question: string;
   type: QuestionType;
-  index: LoadedIndex;
+  index: IndexTables;
 }): ScoredSentence[] {
   const { scored, type, index } = options;
   const questionWords = new Set(tokenize(options.question));

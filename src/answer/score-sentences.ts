@@ -4,9 +4,8 @@
  * The same `coverage` number is the abstention signal, so it must be comparable across questions.
  */
 import type { Chunk, SearchHit } from '../domain.js';
-import { lexicalIndexFor } from '../retrieval/create-retriever.js';
 import { stem, tokenize } from '../retrieval/tokenize.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { embeddingText } from '../util/chunk-text.js';
 import { type Sentence, splitSentences } from '../util/split-sentences.js';
 
@@ -56,8 +55,8 @@ export const STATES_AMOUNT =
  * the largest weight. Reads the document frequencies of the retriever's own BM25 index (built once
  * per loaded index and shared), so the corpus is tokenized once.
  */
-export function inverseDocumentFrequency(index: LoadedIndex, term: string): number {
-  const { bm25 } = lexicalIndexFor(index);
+export function inverseDocumentFrequency(index: IndexTables, term: string): number {
+  const { bm25 } = index.lexical;
   const frequency = bm25.documentFrequency(term);
   return Math.log(1 + (bm25.documentCount - frequency + 0.5) / (frequency + 0.5));
 }
@@ -66,7 +65,7 @@ export function inverseDocumentFrequency(index: LoadedIndex, term: string): numb
  * The question's distinct terms with their IDF weights. Meta words ("timestamp", "episode") are
  * dropped when anything else is left, so "when does X start" is about X.
  */
-export function questionTerms(index: LoadedIndex, question: string): Map<string, number> {
+export function questionTerms(index: IndexTables, question: string): Map<string, number> {
   const all = [...new Set(tokenize(question))];
   const topical = all.filter((term) => !META_WORDS.has(term));
   const chosen = topical.length > 0 ? topical : all;
@@ -81,7 +80,7 @@ export function questionTerms(index: LoadedIndex, question: string): Map<string,
 export function scoreSentences(options: {
   question: string;
   hits: SearchHit[];
-  index: LoadedIndex;
+  index: IndexTables;
   extraChunks?: Chunk[] | undefined;
 }): ScoredSentence[] {
   const terms = questionTerms(options.index, options.question);

@@ -113,37 +113,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const warn = (text: string) => process.stderr.write(text);
   const log = (message: string) => warn(`${message}\n`);
-  let embeddings: { close(): Promise<void> } | undefined;
+  let composition: { close(): Promise<void> } | undefined;
   try {
     const askArguments = parseAskArguments(argv);
     // Loaded here, not at the top, so importing this module (tests) does not pull in the embedder.
-    const [
-      { loadConfig },
-      { createEmbeddings },
-      { ensureIndex },
-      { episodeFilter },
-      { createRetriever },
-      answerModules,
-    ] = await Promise.all([
+    const [{ loadConfig }, { compose }, { episodeFilter }] = await Promise.all([
       import('../config.js'),
-      import('../embeddings/create-embeddings.js'),
-      import('./ensure-index.js'),
+      import('./compose.js'),
       import('../store/episode-filter.js'),
-      import('../retrieval/create-retriever.js'),
-      Promise.all([import('../answer/create-answerer.js'), import('../answer/load-prompts.js')]),
     ]);
-    const [{ createAnswerer }, { loadPrompts }] = answerModules;
     const config = loadConfig();
-    const embedder = createEmbeddings(config);
-    embeddings = embedder;
-    const index = await ensureIndex({ config, embeddings: embedder, log });
+    const composed = await compose(config, { log });
+    composition = composed;
+    const { index, answerer } = composed;
     try {
       episodeFilter(index, askArguments.episodeIds, `The episodes are:\n${episodeList(index.manifest.episodes)}`);
     } catch (error) {
       throw error instanceof PodciteError ? new PodciteError('bad_request:usage', error.message) : error;
     }
-    const retriever = createRetriever({ index, embeddings: embedder });
-    const answerer = createAnswerer({ config, retriever, index, prompts: loadPrompts() });
     await ask({ arguments: askArguments, answerer, write: (text) => process.stdout.write(text), warn });
     return 0;
   } catch (error) {
@@ -152,7 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     else log(`podcite: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return error instanceof PodciteError && error.code === 'bad_request:usage' ? 2 : 1;
   } finally {
-    await embeddings?.close();
+    await composition?.close();
   }
 }
 

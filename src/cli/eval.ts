@@ -16,8 +16,7 @@ import { PodciteError } from '../errors.js';
 import { formatReport } from '../eval/format-report.js';
 import { loadQaSet } from '../eval/qa-set.js';
 import { type AnswererUnderTest, runEval } from '../eval/run-eval.js';
-import { createIndexStore } from './create-index-store.js';
-import { ensureIndex } from './ensure-index.js';
+import { composeIndex } from './compose.js';
 import { isEntryPoint } from './is-entry-point.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -85,11 +84,11 @@ async function evaluate({ values, positionals }: ReturnType<typeof readArguments
   // No question cache: the answer pass re-asks the retrieval pass's questions, and its latency
   // figures should include embedding them.
   const embeddings = createEmbeddings(config, { queryCacheSize: 0 });
-  // INDEX_DIR (or --index), or the database DATABASE_URL names.
-  const store = await createIndexStore({ ...config, indexDir });
+  let closeStore: (() => Promise<void>) | undefined;
   try {
     // A missing index is built from the bundled sample first (progress on stderr), as `npm start` does.
-    const index = await ensureIndex({ config: { ...config, indexDir }, store, embeddings });
+    const { store, index } = await composeIndex({ config: { ...config, indexDir }, embeddings });
+    closeStore = () => store.close();
     const answerers: AnswererUnderTest[] = [
       { name: 'extractive', create: (retriever) => createExtractiveAnswerer({ retriever, index }) },
     ];
@@ -120,7 +119,7 @@ async function evaluate({ values, positionals }: ReturnType<typeof readArguments
     }
   } finally {
     await embeddings.close();
-    await store.close();
+    await closeStore?.();
   }
 }
 

@@ -1,8 +1,6 @@
 import { feedSettingsFromConfig } from '../../ingest/feeds/feed-settings.js';
 import { ingestPaths } from '../../ingest/ingest-paths.js';
-import { createAnswerer } from '../answer/create-answerer.js';
 import { loadPrompts } from '../answer/load-prompts.js';
-import { prepareAnswerTables } from '../answer/prepare-answer-tables.js';
 import type { Config } from '../config.js';
 import type { Answerer } from '../domain.js';
 import type { Serving } from '../http/app-dependencies.js';
@@ -12,10 +10,10 @@ import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
 import { cachedRetriever } from '../retrieval/cached-retriever.js';
-import { createRetriever } from '../retrieval/create-retriever.js';
 import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
+import { buildIndexTables, type IndexTables } from '../tables/index-tables.js';
+import { composeAnswering, composeIndex } from './compose.js';
 import { createIndexStore } from './create-index-store.js';
-import { ensureIndex } from './ensure-index.js';
 import { type LiveIndex, watchIndex } from '../store/live-index.js';
 import type { IndexStore } from '../store/index-store.js';
 import type { LoadedIndex } from '../store/loaded-index.js';
@@ -69,16 +67,17 @@ export async function startPodcite(
   // costs it ~0.3 ms, less than a message to a worker.
   const embeddings = options.embeddings ?? createEmbeddings(config, { workers: embeddingWorkerCount() });
   let running: RunningServer;
-  let index: LoadedIndex;
+  let store: IndexStore;
+  let index: IndexTables;
   let answerer: Answerer;
   let live: LiveIndex<Serving>;
   let showIngests: ShowIngestQueue;
   // /readyz answers 503 until the answer tables are built (the index is loaded before we listen).
   let tablesReady = false;
-  let store: IndexStore | undefined;
   try {
-    store = await createIndexStore(config);
-    index = await ensureIndex({ config, store, embeddings, log });
+    const opened = await composeIndex({ config, embeddings, log });
+    store = opened.store;
+    index = opened.index;
     const prompts = loadPrompts();
     const metrics = createMetrics({
       // The index being served now: a live reload swaps it.
@@ -88,11 +87,16 @@ export async function startPodcite(
       },
       embeddingQueueDepth: () => embeddings.pendingQueries,
     });
-    const serve = (loaded: LoadedIndex): Serving => {
-      // Repeated searches (starter questions, popular ones) are answered from memory.
-      const retriever = timedRetriever(cachedRetriever(createRetriever({ index: loaded, embeddings })), metrics);
-      const loadedAnswerer = createAnswerer({ config, retriever, index: loaded, prompts });
-      return { index: loaded, retriever, answerer: timedAnswerer(loadedAnswerer, metrics) };
+    const serve = (tables: IndexTables): Serving => {
+      const { retriever, answerer: tablesAnswerer } = composeAnswering({
+        config,
+        index: tables,
+        embeddings,
+        prompts,
+        // Repeated searches (starter questions, popular ones) are answered from memory.
+        wrapRetriever: (hybrid) => timedRetriever(cachedRetriever(hybrid), metrics),
+      });
+      return { index: tables, retriever, answerer: timedAnswerer(tablesAnswerer, metrics) };
     };
     const initial = serve(index);
     answerer = initial.answerer;
@@ -105,8 +109,9 @@ export async function startPodcite(
       logger,
       pollMs: options.pollMs,
       build: async (loaded) => {
-        const next = serve(loaded);
-        await prepareAnswerTables(loaded);
+        const tables = buildIndexTables(loaded);
+        const next = serve(tables);
+        await tables.prepare();
         return next;
       },
     });
@@ -116,15 +121,22 @@ export async function startPodcite(
       logger,
       knownShowId: (feedUrl) =>
         current.current().index.manifest.shows?.find((show) => show.feedUrl === feedUrl)?.showId,
-      ingest: (feedUrl, onProgress) =>
-        ingestPaths({
-          paths: [feedUrl],
-          indexDir: config.indexDir,
-          store,
-          embeddings,
-          onProgress,
-          feeds: feedSettingsFromConfig(config),
-        }),
+      ingest: async (feedUrl, onProgress) => {
+        // A store of its own: the served one keeps its view of the index until the live reload switches.
+        const ingestStore = await createIndexStore(config);
+        try {
+          return await ingestPaths({
+            paths: [feedUrl],
+            indexDir: config.indexDir,
+            store: ingestStore,
+            embeddings,
+            onProgress,
+            feeds: feedSettingsFromConfig(config),
+          });
+        } finally {
+          await ingestStore.close();
+        }
+      },
       afterIngest: async () => {
         await current.check();
       },
@@ -151,12 +163,11 @@ export async function startPodcite(
   } catch (error) {
     // A failed start must not leave the model (or its worker threads) holding the process open.
     await embeddings.close().catch(() => undefined);
-    await store?.close().catch(() => undefined);
     throw error;
   }
   // Once listening (so /api/health answers at once), build the answerer's per-index tables so the
   // first question does not pay for them.
-  prepareAnswerTables(index).then(
+  index.prepare().then(
     () => {
       tablesReady = true;
     },
@@ -168,7 +179,6 @@ export async function startPodcite(
     `podcite: ${index.manifest.episodes.length} episodes, ${index.manifest.chunkCount} chunks, ` +
       `${answerer.mode} answers${config.apiToken ? ', API token required' : ''}.`,
   );
-  const opened = store;
   let closing: Promise<void> | undefined;
   return {
     url: running.url,
@@ -182,7 +192,7 @@ export async function startPodcite(
         live.close();
         await running.close({ graceMs: config.requestTimeoutMs + SHUTDOWN_MARGIN_MS });
         await embeddings.close();
-        await opened.close();
+        await store.close();
       })();
       return closing;
     },

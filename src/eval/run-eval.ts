@@ -2,15 +2,13 @@ import type { Answerer, ChatAnswer, SearchHit } from '../domain.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
 import {
-  type ChunkLexicalIndex,
   createRetriever,
   type HybridRetriever,
-  lexicalIndexFor,
   type RetrievalMode,
   type RetrieverTuning,
 } from '../retrieval/create-retriever.js';
 import { rankSentences } from '../retrieval/rerank-sentences.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { timeAtOffset } from '../util/time-label.js';
 import { createGoldMatcher, goldTimes } from './gold-matcher.js';
 import { firstRelevantRank, mean, meanReciprocalRank, percentile, recallAt, share } from './metrics.js';
@@ -103,19 +101,16 @@ export interface AnswererUnderTest {
  */
 export async function runEval(options: {
   items: readonly QaItem[];
-  index: LoadedIndex;
+  index: IndexTables;
   embeddings: PodciteEmbeddings;
   /** Default: lexical, dense, hybrid. */
   modes?: readonly RetrievalMode[] | undefined;
   answerers?: readonly AnswererUnderTest[] | undefined;
   tuning?: Partial<RetrieverTuning> | undefined;
-  /** Reuse a lexical index built for this `index` (tuning runs). */
-  lexicalIndex?: ChunkLexicalIndex | undefined;
   onProgress?: ((message: string) => void) | undefined;
 }): Promise<EvalReport> {
   const { items, index, embeddings } = options;
   const matcher = createGoldMatcher(index);
-  const lexicalIndex = options.lexicalIndex ?? lexicalIndexFor(index);
   const modes = options.modes ?? (['lexical', 'dense', 'hybrid'] as const);
   // The first query pays for model warm-up; keep it out of the latency figures.
   await embeddings.embedQuery('warm up');
@@ -123,15 +118,14 @@ export async function runEval(options: {
   const retrieval: RetrievalReport[] = [];
   let hybrid: HybridRetriever | undefined;
   for (const mode of modes) {
-    const retriever = createRetriever({ index, embeddings, mode, lexicalIndex, tuning: options.tuning });
+    const retriever = createRetriever({ index, embeddings, mode, tuning: options.tuning });
     if (mode === 'hybrid') hybrid = retriever;
     options.onProgress?.(`retrieval: ${mode}`);
     retrieval.push(await evaluateRetrieval({ items, retriever, matcher }));
   }
 
   const answers: AnswerReport[] = [];
-  const answerRetriever =
-    hybrid ?? createRetriever({ index, embeddings, mode: 'hybrid', lexicalIndex, tuning: options.tuning });
+  const answerRetriever = hybrid ?? createRetriever({ index, embeddings, mode: 'hybrid', tuning: options.tuning });
   for (const underTest of options.answerers ?? []) {
     options.onProgress?.(`answers: ${underTest.name}`);
     answers.push(
@@ -195,7 +189,7 @@ async function evaluateAnswers(options: {
   items: readonly QaItem[];
   answerer: Answerer;
   underTest: AnswererUnderTest;
-  index: LoadedIndex;
+  index: IndexTables;
   matcher: ReturnType<typeof createGoldMatcher>;
 }): Promise<AnswerReport> {
   const { answerer, index, matcher } = options;

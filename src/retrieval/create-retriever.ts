@@ -1,7 +1,7 @@
 import { type Chunk, chunkIdOf, type Retriever, type SearchHit, type SearchOptions } from '../domain.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
 import { PodciteError } from '../errors.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
+import type { IndexTables } from '../tables/index-tables.js';
 import { embeddingText } from '../util/chunk-text.js';
 import { Bm25Index, type Bm25Parameters } from './bm25-index.js';
 import { createSpeakerMatcher } from './detect-speaker-intent.js';
@@ -90,10 +90,10 @@ const PLAIN_TUNING: RetrieverTuning = {
   denseEf: undefined,
 };
 
-/** The lexical side built once per index; share it between retrievers over the same index. */
+/** The lexical side, built once per index (`IndexTables.lexical`) and shared by everything over it. */
 export interface ChunkLexicalIndex {
   bm25: Bm25Index;
-  /** Position of each chunk in `LoadedIndex.chunks` (= its BM25 document number). */
+  /** Position of each chunk in the index's `chunks` (= its BM25 document number). */
   positionById: Map<string, number>;
   /** Every speaker named in the index, for matching names in questions. */
   speakers: Set<string>;
@@ -136,21 +136,6 @@ export function buildChunkLexicalIndex(
   };
 }
 
-const lexicalIndexes = new WeakMap<LoadedIndex, ChunkLexicalIndex>();
-
-/**
- * The lexical index of a loaded index, built on first use and shared by every retriever and the
- * extractive answerer's term statistics over the same `LoadedIndex`.
- */
-export function lexicalIndexFor(index: LoadedIndex): ChunkLexicalIndex {
-  let lexical = lexicalIndexes.get(index);
-  if (!lexical) {
-    lexical = buildChunkLexicalIndex(index.chunks);
-    lexicalIndexes.set(index, lexical);
-  }
-  return lexical;
-}
-
 /** "According to the episode description…", "in the show notes": the answer is in the notes, not the talk. */
 const SHOW_NOTES_INTENT = /\b(?:show\s*notes|episode\s+(?:description|notes|summary|page)|description|write-?up)\b/iu;
 
@@ -161,15 +146,13 @@ export const MAX_SEARCH_K = 50;
  * Hybrid retriever: BM25 over chunk text plus the index's dense search, fused by weighted
  * normalised scores, nudged towards speakers the question names, then diversified so
  * neighbouring chunks of one turn do not fill the top k. Episode filters apply inside both
- * searches. Building the lexical side costs ~1 s per 2M words unless `lexicalIndex` is given.
+ * searches. The lexical side is the index's own (`IndexTables.lexical`), built once.
  */
 export function createRetriever(options: {
-  index: LoadedIndex;
+  index: IndexTables;
   embeddings: PodciteEmbeddings;
   /** Default `hybrid`. */
   mode?: RetrievalMode | undefined;
-  /** A lexical index already built for the same `index` (see `buildChunkLexicalIndex`). */
-  lexicalIndex?: ChunkLexicalIndex | undefined;
   tuning?: Partial<RetrieverTuning> | undefined;
 }): HybridRetriever {
   const { index, embeddings } = options;
@@ -177,7 +160,7 @@ export function createRetriever(options: {
   // A single-method mode is the plain baseline the hybrid is measured against: one signal, no extras.
   const tuning: RetrieverTuning =
     mode === 'hybrid' ? { ...DEFAULT_RETRIEVER_TUNING, ...options.tuning } : { ...PLAIN_TUNING, ...options.tuning };
-  const lexicalIndex = options.lexicalIndex ?? lexicalIndexFor(index);
+  const lexicalIndex = index.lexical;
   const { bm25, positionById } = lexicalIndex;
   const chunks = index.chunks;
   const namedSpeakers = createSpeakerMatcher(lexicalIndex.speakers);

@@ -141,7 +141,11 @@ export interface IndexStore {
    * no index. Cheap enough to poll every second.
    */
   version(): Promise<string | undefined>;
-  /** Forgets what this instance read, so the next reads see the index as it is now. */
+  /**
+   * Makes the following reads see the index as it is now. Reads under way, and those made before it
+   * resolves, still see the index read before (a live reload keeps serving meanwhile).
+   * @throws PodciteError `index:corrupt` when the index now stored cannot be read; the old view stays.
+   */
   reopen(): Promise<void>;
   /** Releases what the store holds (files, connections). */
   close(): Promise<void>;

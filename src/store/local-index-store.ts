@@ -259,7 +259,10 @@ export function openLocalIndexStore(options: {
     },
 
     async reopen() {
-      snapshot = undefined;
+      // Read first, then switch: searches keep using the index read before until the new one is whole.
+      const next = readSnapshot(dir);
+      await next;
+      snapshot = next;
     },
 
     async close() {

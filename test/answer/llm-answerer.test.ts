@@ -4,7 +4,7 @@ import { createExtractiveAnswerer } from '../../src/answer/extractive-answerer.j
 import { createLlmAnswerer, FALLBACK_NOTICE, isRefusal, LLM_REFUSAL_TEXT } from '../../src/answer/llm-answerer.js';
 import { loadPrompts } from '../../src/answer/load-prompts.js';
 import type { AnswerEvent, ChatAnswer, ChatRequest, Citation } from '../../src/domain.js';
-import type { LoadedIndex } from '../../src/store/loaded-index.js';
+import type { IndexTables } from '../../src/tables/index-tables.js';
 import { type FakeOpenAIServer, type FakeReply, startFakeOpenAIServer } from '../support/fake-openai-server.js';
 import { createFixedRetriever, createSampleIndex, sampleChunks } from './sample-chunks.js';
 
@@ -15,7 +15,7 @@ const ranked = ['moonlake#1', 'moonlake#2', 'dreamer#0', 'cowork#0', 'moonlake#0
 );
 
 let server: FakeOpenAIServer;
-let index: LoadedIndex;
+let index: IndexTables;
 
 beforeEach(async () => {
   server = await startFakeOpenAIServer();

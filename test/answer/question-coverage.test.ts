@@ -3,8 +3,6 @@ import {
   boundedEditDistance,
   buildCorpusVocabulary,
   corpusMentions,
-  corpusVocabulary,
-  prepareCorpusVocabulary,
   salientTerms,
   unmentionedTerms,
   unseenWords,
@@ -128,17 +126,17 @@ function manyChunks() {
   ).flat();
 }
 
-describe('prepareCorpusVocabulary', () => {
-  test('builds the same vocabulary as corpusVocabulary while letting other work run between slices', async () => {
+describe('IndexTables.prepare (the coverage vocabulary)', () => {
+  test('builds the same vocabulary as vocabulary() on first use while letting other work run between slices', async () => {
     const chunks = manyChunks();
     const index = await createSampleIndex(chunks);
-    const reference = corpusVocabulary(await createSampleIndex(chunks));
+    const reference = (await createSampleIndex(chunks)).vocabulary();
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 0);
-    await prepareCorpusVocabulary(index, 0);
+    await index.prepare({ sliceMs: 0 });
     clearInterval(ticker);
     expect(ticks).toBeGreaterThan(1);
-    const prepared = corpusVocabulary(index);
+    const prepared = index.vocabulary();
     expect([...prepared.words].sort()).toStrictEqual([...reference.words].sort());
     expect(prepared.pairCount).toBe(reference.pairCount);
   });
@@ -146,12 +144,12 @@ describe('prepareCorpusVocabulary', () => {
   test('a question asked while the build is under way finishes that build instead of starting another', async () => {
     const chunks = manyChunks();
     const index = await createSampleIndex(chunks);
-    const preparing = prepareCorpusVocabulary(index, 0);
+    const preparing = index.prepare({ sliceMs: 0 });
     await new Promise((resolve) => setImmediate(resolve));
-    const duringBuild = corpusVocabulary(index);
+    const duringBuild = index.vocabulary();
     await preparing;
-    expect(corpusVocabulary(index)).toBe(duringBuild);
-    const reference = corpusVocabulary(await createSampleIndex(chunks));
+    expect(index.vocabulary()).toBe(duringBuild);
+    const reference = (await createSampleIndex(chunks)).vocabulary();
     expect([...duringBuild.words].sort()).toStrictEqual([...reference.words].sort());
     expect(duringBuild.pairCount).toBe(reference.pairCount);
   });

@@ -1,6 +1,6 @@
 /** Hand-made chunks with known sentence times, shared by the answerer tests. */
 import type { Chunk, Retriever, SearchHit } from '../../src/domain.js';
-import type { LoadedIndex } from '../../src/store/loaded-index.js';
+import type { IndexTables } from '../../src/tables/index-tables.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 import { createInMemoryIndex } from '../support/in-memory-index.js';
 
@@ -104,7 +104,7 @@ export const sampleChunks: Chunk[] = [
 ];
 
 /** The sample chunks in an in-memory index; the Moonlake episode has a media URL. */
-export async function createSampleIndex(chunks: Chunk[] = sampleChunks): Promise<LoadedIndex> {
+export async function createSampleIndex(chunks: Chunk[] = sampleChunks): Promise<IndexTables> {
   const index = await createInMemoryIndex({ chunks, embeddings: new HashingEmbeddings() });
   for (const episode of index.manifest.episodes) {
     if (episode.episodeId === 'moonlake') episode.url = 'https://example.com/moonlake.mp3';
@@ -113,7 +113,7 @@ export async function createSampleIndex(chunks: Chunk[] = sampleChunks): Promise
 }
 
 /** Dense-only retriever over an index, standing in for the hybrid one. Records the queries it saw. */
-export function createDenseRetriever(index: LoadedIndex): Retriever & { queries: string[] } {
+export function createDenseRetriever(index: IndexTables): Retriever & { queries: string[] } {
   const embeddings = new HashingEmbeddings();
   const queries: string[] = [];
   return {

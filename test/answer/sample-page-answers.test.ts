@@ -10,11 +10,11 @@ import { prepareEpisode } from '../../ingest/prepare-episode.js';
 import { createExtractiveAnswerer } from '../../src/answer/extractive-answerer.js';
 import type { Answerer, ChatAnswer, Chunk } from '../../src/domain.js';
 import { createRetriever } from '../../src/retrieval/create-retriever.js';
-import type { LoadedIndex } from '../../src/store/loaded-index.js';
+import type { IndexTables } from '../../src/tables/index-tables.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 import { createInMemoryIndex } from '../support/in-memory-index.js';
 
-let index: LoadedIndex;
+let index: IndexTables;
 let answerer: Answerer;
 
 beforeAll(async () => {

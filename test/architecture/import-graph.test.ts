@@ -52,7 +52,7 @@ describe('import graph', () => {
     }
     // The walk saw the tree: the store, the composition layer and the ingest are all in it.
     expect(files.has('src/store/index-store.ts')).toBe(true);
-    expect(files.has('src/cli/ensure-index.ts')).toBe(true);
+    expect(files.has('src/cli/compose.ts')).toBe(true);
     expect(files.has('ingest/ingest-paths.ts')).toBe(true);
     expect(violations(files)).toStrictEqual([]);
   });

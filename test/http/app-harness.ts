@@ -4,7 +4,7 @@ import { createApp } from '../../src/http/create-app.js';
 import { InFlightTracker } from '../../src/http/in-flight-tracker.js';
 import type { Readiness } from '../../src/http/operations-routes.js';
 import { type RunningServer, startServer } from '../../src/http/start-server.js';
-import type { LoadedIndex } from '../../src/store/loaded-index.js';
+import type { IndexTables } from '../../src/tables/index-tables.js';
 import { FakeAnswerer } from '../support/fake-answerer.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 import { createInMemoryIndex } from '../support/in-memory-index.js';
@@ -59,7 +59,7 @@ export const TEST_CHUNKS: Chunk[] = [
 ];
 
 /** Dense-only retriever over the in-memory index: enough to exercise the HTTP layer. */
-export function createTestRetriever(index: LoadedIndex, embeddings: HashingEmbeddings): Retriever {
+export function createTestRetriever(index: IndexTables, embeddings: HashingEmbeddings): Retriever {
   return {
     async search(query, options) {
       return index.denseSearch(await embeddings.embedQuery(query), options);
@@ -70,7 +70,7 @@ export function createTestRetriever(index: LoadedIndex, embeddings: HashingEmbed
 export interface TestApp {
   url: string;
   answerer: Answerer;
-  index: LoadedIndex;
+  index: IndexTables;
   tracker: InFlightTracker;
   server: RunningServer;
   /** Server-side log lines (what clients must never see). */

@@ -117,7 +117,7 @@ export async function startFakeTranscriptionServer(): Promise<FakeTranscriptionS
       reply(500, JSON.stringify({ error: { message: 'boom' } }));
       return;
     }
-    if (behaviour === 'slow') await new Promise((resolve) => setTimeout(resolve, 1500));
+    if (behaviour === 'slow') await new Promise((resolve) => setTimeout(resolve, 5000));
     const format = fields.response_format ?? 'json';
     if (!fake.verboseJson && format === 'verbose_json') {
       reply(400, JSON.stringify({ error: { message: 'response_format verbose_json is not supported' } }));

@@ -1,14 +1,14 @@
 import type { Chunk, Manifest, SearchHit } from '../../src/domain.js';
 import type { PodciteEmbeddings } from '../../src/embeddings/podcite-embeddings.js';
-import type { LoadedIndex } from '../../src/store/loaded-index.js';
+import { buildIndexTables, type IndexTables } from '../../src/tables/index-tables.js';
 import { embeddingText } from '../../src/util/chunk-text.js';
 
-/** Brute-force LoadedIndex over chunks, for unit tests of retrieval, answerers and HTTP. */
+/** Brute-force index over chunks, with its tables, for unit tests of retrieval, answerers and HTTP. */
 export async function createInMemoryIndex(options: {
   chunks: Chunk[];
   embeddings: PodciteEmbeddings;
   manifest?: Partial<Manifest>;
-}): Promise<LoadedIndex> {
+}): Promise<IndexTables> {
   const { chunks, embeddings } = options;
   const vectors = await embeddings.embedDocuments(chunks.map((chunk) => embeddingText(chunk)));
   const episodeIds = [...new Set(chunks.map((chunk) => chunk.episodeId))];
@@ -36,7 +36,7 @@ export async function createInMemoryIndex(options: {
     }),
     ...options.manifest,
   };
-  return {
+  return buildIndexTables({
     manifest,
     chunks,
     chunkById: new Map(chunks.map((chunk) => [chunk.chunkId, chunk])),
@@ -52,5 +52,5 @@ export async function createInMemoryIndex(options: {
       });
       return hits.sort((a, b) => b.score - a.score).slice(0, k);
     },
-  };
+  });
 }

@@ -292,7 +292,10 @@ export async function openPostgresIndexStore(options: {
     },
 
     async reopen() {
-      snapshot = undefined;
+      // Read first, then switch: reads meanwhile (a server's searches) keep the snapshot they had.
+      const next = readSnapshot(pool, location);
+      await next;
+      snapshot = next;
       dimension = undefined;
     },
 

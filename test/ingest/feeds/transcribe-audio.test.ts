@@ -154,7 +154,7 @@ describe('createAudioTranscriber against an OpenAI-protocol server', () => {
 
   test('429 (Retry-After) and 500 are retried with back-off; a slow answer times out and is retried', async () => {
     stt.behave('rate-limit', 'server-error', 'slow');
-    const vtt = await transcriber(10_000_000, { timeoutMs: 700 }).transcribe({
+    const vtt = await transcriber(10_000_000, { timeoutMs: 2500 }).transcribe({
       audioUrl: `${host.origin}/media/workshop.mp3`,
       mediaType: 'audio/mpeg',
       title: 'Workshop',
