@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main, parseDbArguments } from '../../src/cli/db.js';
 import { spawnDatabase } from '../support/spawn-database.js';
 
@@ -34,8 +34,18 @@ describe('podcite db', () => {
     expect(parseDbArguments(argv)).toStrictEqual({ error: message });
   });
 
-  test('--help exits 0', async () => {
-    expect(await main(['--help'])).toBe(0);
+  test('--help prints the usage on stdout and exits 0', async () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await main(['--help'])).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    expect(written.join('')).toMatch(/^Usage: npm run db -- \[--port PORT\] \[--dir DIR\]/);
   });
 
   test('serves a migrated database, stops cleanly on SIGTERM and SIGINT, and keeps its data', async () => {
