@@ -3,6 +3,7 @@
  *   [--rounds N] [--requests N] [--count N[,N...]] [--queries N]`
  * `npm run bench -- catalogue --episodes N PATH...` (see `catalogue-bench.ts`)
  * `npm run bench -- feeds` (see `feed-bench.ts`: feed URL to first answer, refreshes; only when named)
+ * `npm run bench -- stores` (see `store-bench.ts`: local vs DATABASE_URL's PostgreSQL; only when named)
  *
  * Runs the named sections (all when none is named) and prints numbers and ratios, then the
  * podcite issue 7 targets with PASS/MISS beside what was measured. Timings are never asserted:
@@ -45,10 +46,14 @@ import {
 import { runFeedBench } from './feed-bench.js';
 import { runLoadBench } from './load-bench.js';
 import { runQueryBench, type TargetCheck } from './query-bench.js';
+import { runStoreBench } from './store-bench.js';
 
-const SECTIONS = ['ingest', 'query', 'load', 'scale', 'timestamps', 'catalogue', 'feeds'] as const;
+const SECTIONS = ['ingest', 'query', 'load', 'scale', 'timestamps', 'catalogue', 'feeds', 'stores'] as const;
 type Section = (typeof SECTIONS)[number];
-/** Run when no section is named; `catalogue` needs corpus paths and `feeds` is its own scenario, so only on request. */
+/**
+ * Run when no section is named; `catalogue` needs corpus paths, `feeds` is its own scenario and `stores`
+ * compares with the PostgreSQL store DATABASE_URL names, so those only on request.
+ */
 const DEFAULT_SECTIONS: readonly Section[] = ['ingest', 'query', 'load', 'scale', 'timestamps'];
 
 /** Catalogue the scale target speaks of: 10,000 episodes at ~100 chunks each. */
@@ -365,6 +370,9 @@ async function main(): Promise<void> {
         break;
       case 'feeds':
         await runFeedBench();
+        break;
+      case 'stores':
+        await runStoreBench({ indexDir: await indexFor(options), corpus: options.corpus, rounds: options.rounds });
         break;
       case 'catalogue':
         targets.push(

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings, embeddingWorkerCount } from '../src/embeddings/create-embeddings.js';
+import { createIndexStore } from '../src/cli/create-index-store.js';
 import { isEntryPoint } from '../src/cli/is-entry-point.js';
 import { PodciteError } from '../src/errors.js';
 import { feedSettingsFromConfig } from './feeds/feed-settings.js';
@@ -21,7 +22,7 @@ const USAGE = `Usage: npm run ingest -- [PATH | FEED_URL ...] [--refresh] [--rem
    or: podcite ingest [PATH | FEED_URL ...] [--refresh] [--remove SHOW_ID] [--rebuild]
 
 Ingests transcript files, folders and podcast feeds (http/https URLs) into INDEX_DIR
-(default .podcite/index). With nothing to read, ingests the bundled sample corpus (data/).
+(default .podcite/index), or into PostgreSQL when DATABASE_URL is set. With nothing to read, ingests the bundled sample corpus (data/).
 Re-running is incremental: unchanged episodes are skipped, removed ones dropped.
 
 A FEED_URL (a podcast's RSS feed, e.g. https://example.org/feed.xml) adds the show to the
@@ -49,6 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig();
   const { refresh, remove } = parsed.values;
   const nothingNamed = parsed.positionals.length === 0 && !refresh && remove.length === 0;
+  const store = await createIndexStore(config);
   const embeddings = createEmbeddings(config, { workers: embeddingWorkerCount() });
   const progress = createProgressReporter(process.stderr);
   const started = performance.now();
@@ -59,6 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
       removeShows: remove,
       feeds: feedSettingsFromConfig(config),
       indexDir: config.indexDir,
+      store,
       embeddings,
       rebuild: parsed.values.rebuild,
       onProgress: (event) => progress.onProgress(event),
@@ -70,6 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     progress.finish();
     await embeddings.close();
+    await store.close();
   }
 }
 

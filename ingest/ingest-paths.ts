@@ -243,7 +243,7 @@ export async function ingestPaths(options: {
     const chunks = final.flatMap((entry) => entry.chunks);
     const checkedUnchanged = new Set(feedUnchanged);
     const report: IngestReport = {
-      indexDir,
+      indexDir: store.location,
       embedder: embeddings.id,
       files,
       episodes: {

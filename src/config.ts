@@ -40,6 +40,13 @@ const envSchema = z.object({
     }),
   HOST: z.string().default('127.0.0.1'),
   INDEX_DIR: z.string().default('.podcite/index'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, {
+      error:
+        'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/podcite (`npm run db` prints one for an embedded database)',
+    })
+    .optional(),
   EMBEDDINGS: z
     .enum(['local', 'use-lite', 'openai'], {
       error:
@@ -127,8 +134,10 @@ export interface LlmConfig {
 export interface Config {
   port: number;
   host: string;
-  /** Absolute path of the index folder. */
+  /** Absolute path of the index folder (with DATABASE_URL, only the feeds' transcript cache lives beside it). */
   indexDir: string;
+  /** DATABASE_URL: keep the index in PostgreSQL (pgvector + pg_textsearch) instead of `indexDir`. */
+  databaseUrl: string | undefined;
   /** `local`: the static embedder distilled from USE lite; `use-lite`: the transformer itself; `openai`: the API. */
   embeddings: 'local' | 'use-lite' | 'openai';
   embeddingModel: string;
@@ -207,6 +216,7 @@ function readConfig(environment: NodeJS.ProcessEnv): Config {
     port: env.PORT,
     host: env.HOST,
     indexDir: path.resolve(env.INDEX_DIR),
+    databaseUrl: env.DATABASE_URL,
     embeddings: env.EMBEDDINGS,
     embeddingModel: env.EMBEDDING_MODEL,
     llm: llmConfigured

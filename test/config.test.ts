@@ -138,6 +138,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('DATABASE_URL selects PostgreSQL; unset or empty keeps the local folder', () => {
+    expect(loadConfig({ DATABASE_URL: ' postgres://u:p@db:5432/podcite ' }).databaseUrl).toBe(
+      'postgres://u:p@db:5432/podcite',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/podcite' }).databaseUrl).toBe('postgresql://db/podcite');
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
   test.each([
     [{ PORT: 'eighty' }, 'PORT must be an integer 0..65535 (got "eighty")'],
     [
@@ -150,6 +158,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be "json" or "pretty"'],
     [{ TRUST_PROXY: 'all the proxies!' }, 'TRUST_PROXY must be false, true, a number of proxy hops'],
+    [{ DATABASE_URL: 'mysql://db/podcite' }, 'DATABASE_URL must be a PostgreSQL URL'],
   ])('%o is refused with a message naming the variable', (environment, message) => {
     let caught: unknown;
     try {

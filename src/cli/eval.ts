@@ -112,9 +112,9 @@ async function evaluate({ values, positionals }: ReturnType<typeof readArguments
       onProgress: (message) => process.stderr.write(`eval: ${message}\n`),
     });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ qaSet: qaPath, indexDir, ...report }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ qaSet: qaPath, indexDir: store.location, ...report }, null, 2)}\n`);
     } else {
-      const heading = `QA set ${qaPath}\nIndex ${indexDir}: ${index.manifest.episodes.length} episodes, ${index.chunks.length} chunks, embedder ${index.manifest.embedder}`;
+      const heading = `QA set ${qaPath}\nIndex ${store.location}: ${index.manifest.episodes.length} episodes, ${index.chunks.length} chunks, embedder ${index.manifest.embedder}`;
       process.stdout.write(`${formatReport(report, heading)}\n`);
     }
   } finally {

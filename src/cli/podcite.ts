@@ -17,6 +17,7 @@ Commands:
   ask "QUESTION"              one cited answer on stdout
   eval [QA.jsonl]             retrieval and answer metrics on a QA set
   bench [SECTION ...]         performance benchmarks
+  db [--port PORT --dir DIR]  an embedded PostgreSQL for DATABASE_URL (development and tests)
 
 Run "podcite <command> --help" for a command's options. Configuration comes from the environment
 or a .env file; see .env.example and the README.`;
@@ -39,6 +40,10 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   },
   async eval(argv) {
     const { main } = await import('./eval.js');
+    return main(argv);
+  },
+  async db(argv) {
+    const { main } = await import('./db.js');
     return main(argv);
   },
   async bench(argv) {
