@@ -197,7 +197,17 @@ export function createRetriever(options: {
     const reference = bm25.referenceScore(terms);
 
     const accept = allowed ? (document: number) => allowed.has(chunks[document]!.episodeId) : undefined;
-    const lexicalMatches = mode === 'dense' || reference === 0 ? [] : bm25.search(terms, { k: pool, accept });
+    // A store that ranks text itself (PostgreSQL) gives the lexical candidates, already relative to the
+    // reference (so fusion divides by 1); otherwise the in-memory BM25, exact for every chunk.
+    const storeLexical = index.lexicalSearch;
+    const lexicalMatches =
+      mode === 'dense'
+        ? []
+        : storeLexical
+          ? await storeLexicalMatches({ storeLexical, query, k: pool, episodeIds, positionById })
+          : reference === 0
+            ? []
+            : bm25.search(terms, { k: pool, accept });
     const denseHits =
       mode === 'lexical'
         ? []
@@ -216,7 +226,23 @@ export function createRetriever(options: {
       if (allowed && !allowed.has(hit.chunk.episodeId)) continue;
       const existing = candidates.get(position);
       if (existing) existing.dense = hit.score;
-      else candidates.set(position, { id: position, lexical: bm25.score(terms, position), dense: hit.score });
+      else
+        candidates.set(position, {
+          id: position,
+          lexical: storeLexical ? 0 : bm25.score(terms, position),
+          dense: hit.score,
+        });
+    }
+    // Dense-only candidates get their exact lexical score from the store too, as the in-memory BM25 gives it.
+    const unscored = storeLexical
+      ? [...candidates.values()].filter((candidate) => candidate.lexical === 0 && candidate.dense !== undefined)
+      : [];
+    if (storeLexical && mode !== 'dense' && unscored.length > 0) {
+      const chunkIds = unscored.map((candidate) => chunks[candidate.id]!.chunkId);
+      for (const hit of await storeLexical(query, { k: chunkIds.length, episodeIds, chunkIds })) {
+        const candidate = candidates.get(positionById.get(hit.chunk.chunkId) ?? -1);
+        if (candidate) candidate.lexical = hit.score;
+      }
     }
 
     const weights: FusionWeights =
@@ -224,7 +250,7 @@ export function createRetriever(options: {
     const fused = fuseScores({
       candidates: [...candidates.values()],
       weights,
-      lexicalReference: reference,
+      lexicalReference: storeLexical ? 1 : reference,
       lexicalCap: tuning.lexicalCap,
       denseNormalisation: tuning.denseNormalisation,
     });
@@ -253,6 +279,21 @@ export function createRetriever(options: {
   }
 
   return { mode, lexicalIndex, tuning, search };
+}
+
+/** The store's lexical matches as BM25 document numbers (index positions) with their relevance. */
+async function storeLexicalMatches(options: {
+  storeLexical: NonNullable<IndexTables['lexicalSearch']>;
+  query: string;
+  k: number;
+  episodeIds: string[] | undefined;
+  positionById: ReadonlyMap<string, number>;
+}): Promise<Array<{ document: number; score: number }>> {
+  const hits = await options.storeLexical(options.query, { k: options.k, episodeIds: options.episodeIds });
+  return hits.flatMap((hit) => {
+    const document = options.positionById.get(hit.chunk.chunkId);
+    return document === undefined ? [] : [{ document, score: hit.score }];
+  });
 }
 
 /**

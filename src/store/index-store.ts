@@ -38,6 +38,15 @@ export interface ScoredChunkId {
   score: number;
 }
 
+/** A lexical match; `relevance` is comparable across queries. */
+export interface LexicalMatch extends ScoredChunkId {
+  /**
+   * The BM25 score relative to that of an average-length chunk holding each query word once (the sum of
+   * the words' IDFs): 1 ≈ the whole question matched once, whatever its words' rarity. What fusion weighs.
+   */
+  relevance: number;
+}
+
 /** Restricts a search to some episodes; absent = every episode. */
 export interface EpisodeFilterOption {
   episodeIds?: readonly string[] | undefined;
@@ -46,6 +55,8 @@ export interface EpisodeFilterOption {
 export interface LexicalSearchOptions extends EpisodeFilterOption {
   /** How many results at most. */
   k: number;
+  /** Only these chunks (to score candidates another search found); absent = every chunk. */
+  chunkIds?: readonly string[] | undefined;
 }
 
 export interface DenseSearchOptions extends EpisodeFilterOption {
@@ -87,6 +98,12 @@ export interface WriteLock {
 export interface IndexStore {
   /** Where the index lives, for messages: a folder path, a database name. */
   readonly location: string;
+  /**
+   * True when `lexicalSearch` runs in the store itself (a database's text index), so a server ranks
+   * lexically through it; absent or false when it would only rebuild in memory what the server's own
+   * tables already hold (the local folder).
+   */
+  readonly lexicalInStore?: boolean | undefined;
 
   /**
    * The index's summary, or undefined when nothing was ever written.
@@ -111,7 +128,7 @@ export interface IndexStore {
   neighbours(chunkId: string, span: number): Promise<Chunk[]>;
 
   /** Chunks matching the words of `query` (BM25 or the store's own text ranking), best first. */
-  lexicalSearch(query: string, options: LexicalSearchOptions): Promise<ScoredChunkId[]>;
+  lexicalSearch(query: string, options: LexicalSearchOptions): Promise<LexicalMatch[]>;
   /**
    * Chunks nearest to `vector`, best first; `score` is cosine similarity. The episode filter is applied
    * inside the search, so a filtered search still returns `k` results when there are that many.

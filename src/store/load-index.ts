@@ -41,19 +41,33 @@ export async function loadIndex(options: { store: IndexStore; embeddings: Podcit
     ...(shows.length > 0 ? { shows } : {}),
   };
   const chunkById = new Map(chunks.map((chunk) => [chunk.chunkId, chunk]));
+  const known = (matches: ReadonlyArray<{ chunkId: string; score: number }>): SearchHit[] => {
+    const hits: SearchHit[] = [];
+    for (const { chunkId, score } of matches) {
+      // A chunk this snapshot does not hold (the store moved on to a newer index) is left out.
+      const chunk = chunkById.get(chunkId);
+      if (chunk) hits.push({ chunk, score });
+    }
+    return hits;
+  };
 
   return {
     manifest,
     chunks,
     chunkById,
+    ...(store.lexicalInStore
+      ? {
+          async lexicalSearch(
+            query: string,
+            options: { k: number; episodeIds?: string[] | undefined; chunkIds?: string[] | undefined },
+          ) {
+            const matches = await store.lexicalSearch(query, options);
+            return known(matches.map((match) => ({ chunkId: match.chunkId, score: match.relevance })));
+          },
+        }
+      : {}),
     async denseSearch(vector, { k, episodeIds, ef }): Promise<SearchHit[]> {
-      const hits: SearchHit[] = [];
-      for (const { chunkId, score } of await store.denseSearch(vector, { k, episodeIds, ef })) {
-        // A chunk this snapshot does not hold (the store moved on to a newer index) is left out.
-        const chunk = chunkById.get(chunkId);
-        if (chunk) hits.push({ chunk, score });
-      }
-      return hits;
+      return known(await store.denseSearch(vector, { k, episodeIds, ef }));
     },
   };
 }

@@ -14,4 +14,13 @@ export interface LoadedIndex {
     vector: number[],
     options: { k: number; episodeIds?: string[] | undefined; ef?: number | undefined },
   ): Promise<SearchHit[]>;
+  /**
+   * Present when the store ranks text itself (PostgreSQL's BM25 index): chunks matching the query's
+   * words, best first, `score` = the store's `relevance` (1 ≈ every query word once in an average
+   * chunk). The retriever takes its lexical candidates from here instead of its in-memory BM25.
+   */
+  lexicalSearch?(
+    query: string,
+    options: { k: number; episodeIds?: string[] | undefined; chunkIds?: string[] | undefined },
+  ): Promise<SearchHit[]>;
 }

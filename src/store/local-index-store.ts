@@ -20,6 +20,7 @@ import type {
   IndexChange,
   IndexManifest,
   IndexStore,
+  LexicalMatch,
   LexicalSearchOptions,
   ScoredChunkId,
   WriteLock,
@@ -114,15 +115,23 @@ export function openLocalIndexStore(options: {
       return around;
     },
 
-    async lexicalSearch(query: string, searchOptions: LexicalSearchOptions): Promise<ScoredChunkId[]> {
+    async lexicalSearch(query: string, searchOptions: LexicalSearchOptions): Promise<LexicalMatch[]> {
       const current = await read();
       if (!current || searchOptions.k <= 0) return [];
       current.lexical ??= Bm25Index.fromTerms(current.chunks.map((chunk) => tokenize(embeddingText(chunk))));
-      const accept = acceptEpisodes(current, searchOptions.episodeIds);
-      if (accept === 'none') return [];
-      return current.lexical
-        .search(tokenizeQuery(query), { k: searchOptions.k, accept })
-        .map((match) => ({ chunkId: current.chunks[match.document]!.chunkId, score: match.score }));
+      const byEpisode = acceptEpisodes(current, searchOptions.episodeIds);
+      if (byEpisode === 'none' || searchOptions.chunkIds?.length === 0) return [];
+      const only = searchOptions.chunkIds ? new Set(searchOptions.chunkIds) : undefined;
+      const accept = only
+        ? (document: number) => only.has(current.chunks[document]!.chunkId) && (byEpisode?.(document) ?? true)
+        : byEpisode;
+      const terms = tokenizeQuery(query);
+      const reference = current.lexical.referenceScore(terms);
+      return current.lexical.search(terms, { k: searchOptions.k, accept }).map((match) => ({
+        chunkId: current.chunks[match.document]!.chunkId,
+        score: match.score,
+        relevance: reference > 0 ? match.score / reference : 0,
+      }));
     },
 
     async denseSearch(vector: ArrayLike<number>, searchOptions: DenseSearchOptions): Promise<ScoredChunkId[]> {

@@ -16,6 +16,7 @@ import {
   type TimeAnchor,
 } from '../../domain.js';
 import { PodciteError } from '../../errors.js';
+import { tokenize, tokenizeQuery } from '../../retrieval/tokenize.js';
 import { embeddingText } from '../../util/chunk-text.js';
 import { checkEmbedder } from '../check-embedder.js';
 import type {
@@ -23,6 +24,7 @@ import type {
   IndexChange,
   IndexManifest,
   IndexStore,
+  LexicalMatch,
   LexicalSearchOptions,
   ScoredChunkId,
   WriteLock,
@@ -50,6 +52,41 @@ const PUBLISH_EVERY_MS = 5_000;
 /** Ids per `= ANY($1)` query when reading vectors. */
 const ID_BATCH = 2_000;
 
+/** What `search_text` holds: 1 = `searchTerms` (0 = the raw text of schema 1 and 2). */
+const SEARCH_TERMS_VERSION = 1;
+
+/**
+ * The text the BM25 index ranks: podcite's own index terms (`tokenize`: stopwords dropped, its light stemmer),
+ * so the database and the in-memory BM25 match the same words and rank alike. Queries go through `tokenizeQuery`.
+ */
+function searchTerms(text: string): string {
+  return tokenize(text).join(' ');
+}
+
+/** pg_textsearch's BM25 parameters (its defaults, which the index is built with). */
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+
+/** Words no chunk holds (tokenize keeps no `zq` prefix in real text, and none of these occur): length only. */
+const PADDING_WORDS = 16;
+const PADDING = Array.from({ length: PADDING_WORDS }, (_, n) => `zqpodcitepad${String.fromCharCode(97 + n)}`).join(' ');
+
+/**
+ * The score of an average-length chunk holding each query word once (what the local store divides by:
+ * the sum of the words' IDFs, X), from the question's score as a document of its own: bare (L words, each
+ * once) it scores X · (k1 + 1) / (1 + k1 · (1 − b) + c · L) with c = k1 · b / avgdl, padded with
+ * `PADDING_WORDS` words of no score X · (k1 + 1) / (1 + k1 · (1 − b) + c · (L + P)). Two equations in X and c.
+ */
+export function referenceFromSelfScores(options: { bare: number; padded: number; length: number }): number {
+  const { bare, padded, length } = options;
+  if (!(bare > 0) || !(padded > 0)) return 0;
+  const k1 = BM25_K1 + 1;
+  // k1'·X/bare − c·L = base and k1'·X/padded − c·(L + P) = base, so c = k1'·X·(1/padded − 1/bare) / P.
+  const base = 1 + BM25_K1 * (1 - BM25_B);
+  const perReference = k1 / bare - (length * k1 * (1 / padded - 1 / bare)) / PADDING_WORDS;
+  return perReference > 0 ? base / perReference : 0;
+}
+
 const episodesSchema = z.array(episodeSchema);
 const showsSchema = z.array(showSchema);
 
@@ -57,6 +94,7 @@ interface MetaRow {
   embedder: string | null;
   dimension: number | null;
   ef_search: number | null;
+  search_terms: number;
   created_at: string | null;
   chunk_count: string;
   episode_count: number;
@@ -158,6 +196,7 @@ export async function openPostgresIndexStore(options: {
 
   const store: IndexStore = {
     location,
+    lexicalInStore: true,
 
     async manifest() {
       return (await read())?.summary;
@@ -204,17 +243,39 @@ export async function openPostgresIndexStore(options: {
         .filter((other) => other.episodeId === chunk.episodeId && Math.abs(other.ordinal - chunk.ordinal) <= span);
     },
 
-    async lexicalSearch(query: string, searchOptions: LexicalSearchOptions): Promise<ScoredChunkId[]> {
+    async lexicalSearch(query: string, searchOptions: LexicalSearchOptions): Promise<LexicalMatch[]> {
       const k = Math.floor(searchOptions.k);
-      if (!(k > 0) || searchOptions.episodeIds?.length === 0 || query.trim() === '') return [];
+      const { episodeIds, chunkIds } = searchOptions;
+      if (!(k > 0) || episodeIds?.length === 0 || chunkIds?.length === 0 || query.trim() === '') return [];
       // pg_textsearch ranks by negated BM25 (`<@>`, lower is better; 0 = no query term in the text).
-      const filter = searchOptions.episodeIds ? 'WHERE episode_id = ANY($3::text[])' : '';
-      const { rows } = await pool.query<{ chunk_id: string; rank: number }>(
-        `SELECT chunk_id, search_text <@> to_bm25query($1, '${BM25_INDEX}') AS rank FROM chunks ${filter}
+      const unique = [...new Set(tokenizeQuery(query))];
+      if (unique.length === 0) return [];
+      const terms = unique.join(' ');
+      // The question scored as a document of its own, bare and padded with words no chunk holds (once per
+      // query each: InitPlans), gives the reference exactly (`referenceFromSelfScores`).
+      const conditions = [
+        ...(episodeIds ? ['episode_id = ANY($4::text[])'] : []),
+        ...(chunkIds ? [`chunk_id = ANY($${episodeIds ? 5 : 4}::text[])`] : []),
+      ];
+      const filter = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+      const { rows } = await pool.query<{ chunk_id: string; rank: number; bare: number; padded: number }>(
+        `SELECT chunk_id, search_text <@> to_bm25query($1, '${BM25_INDEX}') AS rank,
+           (SELECT $1::text <@> to_bm25query($1, '${BM25_INDEX}')) AS bare,
+           (SELECT $3::text <@> to_bm25query($1, '${BM25_INDEX}')) AS padded FROM chunks ${filter}
          ORDER BY search_text <@> to_bm25query($1, '${BM25_INDEX}') LIMIT $2`,
-        searchOptions.episodeIds ? [query, k, searchOptions.episodeIds] : [query, k],
+        [terms, k, `${terms} ${PADDING}`, ...(episodeIds ? [episodeIds] : []), ...(chunkIds ? [chunkIds] : [])],
       );
-      return rows.filter((row) => row.rank < 0).map((row) => ({ chunkId: row.chunk_id, score: -row.rank }));
+      const first = rows[0];
+      const reference = first
+        ? referenceFromSelfScores({ bare: -first.bare, padded: -first.padded, length: unique.length })
+        : 0;
+      return rows
+        .filter((row) => row.rank < 0)
+        .map((row) => ({
+          chunkId: row.chunk_id,
+          score: -row.rank,
+          relevance: reference > 0 ? -row.rank / reference : 0,
+        }));
     },
 
     async denseSearch(vector: ArrayLike<number>, searchOptions: DenseSearchOptions): Promise<ScoredChunkId[]> {
@@ -340,7 +401,7 @@ async function readSnapshot(pool: pg.Pool, location: string): Promise<Snapshot |
         episodeCount: episodes.length,
         efSearch: meta.ef_search ?? POSTGRES_EF_SEARCH,
         createdAt: meta.created_at ?? new Date(0).toISOString(),
-        stale: meta.ef_search !== POSTGRES_EF_SEARCH,
+        stale: meta.ef_search !== POSTGRES_EF_SEARCH || meta.search_terms !== SEARCH_TERMS_VERSION,
       };
       return {
         summary,
@@ -412,8 +473,17 @@ async function writeChange(options: {
     }
     await client.query(
       `UPDATE podcite_index SET embedder = $1, dimension = $2, ef_search = $3,
-         created_at = CASE WHEN $4::text IS NULL THEN coalesce(created_at, $5) ELSE $4 END`,
-      [change.embedder.id, dimension, POSTGRES_EF_SEARCH, changesEpisodes ? now : null, now],
+         created_at = CASE WHEN $4::text IS NULL THEN coalesce(created_at, $5) ELSE $4 END,
+         search_terms = CASE WHEN $6 OR chunk_count = 0 THEN $7 ELSE search_terms END`,
+      [
+        change.embedder.id,
+        dimension,
+        POSTGRES_EF_SEARCH,
+        changesEpisodes ? now : null,
+        now,
+        change.replaceAll === true,
+        SEARCH_TERMS_VERSION,
+      ],
     );
     // Published at once only when nothing follows (a removal alone, a library-only write).
     await bumpVersion(client, put.length === 0 && change.shows === undefined);
@@ -521,7 +591,7 @@ async function insertChunks(
     approximate: chunk.approximate,
     chapter: chunk.chapter,
     anchors: chunk.anchors,
-    search_text: embeddingText(chunk),
+    search_text: searchTerms(embeddingText(chunk)),
     embedding: vectorLiteral(vectors[position]!),
   }));
   await client.query(

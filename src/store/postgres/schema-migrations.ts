@@ -85,6 +85,18 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       'ALTER TABLE podcite_index ADD COLUMN published_version bigint NOT NULL DEFAULT 0',
     ],
   },
+  {
+    version: 3,
+    name: 'bm25 over the index terms the local store ranks (tokenize), so both rank alike',
+    statements: [
+      // search_text now holds tokenize(embeddingText(chunk)) joined by spaces: stopwords dropped, podcite's own
+      // stemmer applied; 'simple' only splits and lower-cases it. Rows written before keep their raw text until
+      // the next rebuild (`search_terms` < SEARCH_TERMS_VERSION marks the index stale).
+      'DROP INDEX IF EXISTS chunks_search_text_bm25',
+      `CREATE INDEX chunks_search_text_bm25 ON chunks USING bm25 (search_text) WITH (text_config = 'simple')`,
+      'ALTER TABLE podcite_index ADD COLUMN search_terms integer NOT NULL DEFAULT 0',
+    ],
+  },
 ];
 
 /** Any number: every podcite process migrating the same database takes this transaction-scoped lock first. */

@@ -108,6 +108,7 @@ describe('openPostgresIndexStore', () => {
       expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toStrictEqual([
         { version: 1 },
         { version: 2 },
+        { version: 3 },
       ]);
     } finally {
       await client.end();
