@@ -54,7 +54,7 @@ describe('podcite db', () => {
       await client.query("INSERT INTO shows (show_id, position, show) VALUES ('kept', 0, '{}')");
       return (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows;
     });
-    expect(migrated).toStrictEqual([{ version: 1 }, { version: 2 }]);
+    expect(migrated).toStrictEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.stderr()).toContain('SIGTERM: closing connections');
@@ -65,7 +65,7 @@ describe('podcite db', () => {
       shows: (await client.query('SELECT show_id FROM shows')).rows,
       migrations: (await client.query('SELECT count(*)::int AS n FROM schema_migrations')).rows,
     }));
-    expect(rows).toStrictEqual({ shows: [{ show_id: 'kept' }], migrations: [{ n: 2 }] });
+    expect(rows).toStrictEqual({ shows: [{ show_id: 'kept' }], migrations: [{ n: 3 }] });
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
     // Two PGlite start-ups (WebAssembly compiled each time): slow on a busy two-core machine.
