@@ -52,7 +52,7 @@ const PUBLISH_EVERY_MS = 5_000;
 /** Ids per `= ANY($1)` query when reading vectors. */
 const ID_BATCH = 2_000;
 
-/** What `search_text` holds: 1 = `searchTerms` (0 = the raw text of schema 1 and 2). */
+/** What `search_text` holds: 1 = `searchTerms` (0 = the raw text of schema 1 and 2; the next write rewrites it). */
 const SEARCH_TERMS_VERSION = 1;
 
 /**
@@ -455,6 +455,9 @@ async function writeChange(options: {
     if (meta.embedder && !change.replaceAll) {
       checkEmbedder({ embedder: meta.embedder, dimension: meta.dimension ?? 0 }, change.embedder, location);
     }
+    // An index written before schema step 3 ranks its raw text: any write brings it to the index terms.
+    const upgradesTerms = !change.replaceAll && meta.search_terms !== SEARCH_TERMS_VERSION;
+    if (upgradesTerms) await rewriteSearchTerms(client);
     if (change.replaceAll) {
       await client.query('DELETE FROM chunks');
       await client.query('DELETE FROM episodes');
@@ -481,7 +484,7 @@ async function writeChange(options: {
         POSTGRES_EF_SEARCH,
         changesEpisodes ? now : null,
         now,
-        change.replaceAll === true,
+        change.replaceAll === true || upgradesTerms,
         SEARCH_TERMS_VERSION,
       ],
     );
@@ -625,6 +628,20 @@ async function hasIndex(client: pg.PoolClient, name: string): Promise<boolean> {
 }
 
 /** Runs `work` in a transaction on one pooled connection; rolls back when it throws. */
+/** Recomputes every chunk's `search_text` from its stored text (no vector changes), inside the caller's transaction. */
+async function rewriteSearchTerms(client: pg.PoolClient): Promise<void> {
+  const { rows } = await client.query<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM chunks c`);
+  for (let start = 0; start < rows.length; start += ID_BATCH) {
+    const batch = rows.slice(start, start + ID_BATCH).map(toChunk);
+    await client.query(
+      `UPDATE chunks SET search_text = fresh.search_text FROM
+         (SELECT unnest($1::text[]) AS chunk_id, unnest($2::text[]) AS search_text) AS fresh
+       WHERE chunks.chunk_id = fresh.chunk_id`,
+      [batch.map((chunk) => chunk.chunkId), batch.map((chunk) => searchTerms(embeddingText(chunk)))],
+    );
+  }
+}
+
 async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {

@@ -91,7 +91,7 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     statements: [
       // search_text now holds tokenize(embeddingText(chunk)) joined by spaces: stopwords dropped, podcite's own
       // stemmer applied; 'simple' only splits and lower-cases it. Rows written before keep their raw text until
-      // the next rebuild (`search_terms` < SEARCH_TERMS_VERSION marks the index stale).
+      // the next write rewrites them (`search_terms` < SEARCH_TERMS_VERSION marks the index stale until then).
       'DROP INDEX IF EXISTS chunks_search_text_bm25',
       `CREATE INDEX chunks_search_text_bm25 ON chunks USING bm25 (search_text) WITH (text_config = 'simple')`,
       'ALTER TABLE podcite_index ADD COLUMN search_terms integer NOT NULL DEFAULT 0',

@@ -119,6 +119,42 @@ describe('the hybrid retriever over the PostgreSQL store', () => {
     }
   });
 
+  test('a database written before the index terms is marked stale, and the next write rewrites its BM25 text', async () => {
+    const store = await openPostgresIndexStore({ url: database.url });
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await fill(store);
+      // As schema steps 1 and 2 left it: the raw chunk text, and no record of the index terms.
+      await client.query('UPDATE chunks SET search_text = text');
+      await client.query('UPDATE podcite_index SET search_terms = 0');
+      await store.reopen();
+      expect((await store.manifest())?.stale).toBe(true);
+      // 'explained' was stored raw; the query's index term is the stemmed one, which the raw text does not hold.
+      expect((await store.lexicalSearch('explaining', { k: 3 })).map((match) => match.chunkId)).toStrictEqual([]);
+
+      const lock = await store.lockForWriting();
+      try {
+        // A write that changes no episode (a library-only refresh) is enough.
+        await store.write({ embedder: { id: embeddings.id, dimension: embeddings.dimension }, shows: [] });
+      } finally {
+        await lock.release();
+      }
+      await store.reopen();
+      expect((await store.manifest())?.stale).toBe(false);
+      expect((await store.lexicalSearch('explaining', { k: 3 })).map((match) => match.chunkId)).toStrictEqual([
+        'alpha#1',
+      ]);
+      const { rows } = await client.query<{ vectors: string }>(
+        'SELECT count(*) AS vectors FROM chunks WHERE embedding IS NOT NULL',
+      );
+      expect(Number(rows[0]?.vectors)).toBe(5);
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  });
+
   test('ranks and scores like the local store: same order, same relevance, same fused scores', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'podcite-lexical-'));
     {
