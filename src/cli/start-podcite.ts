@@ -3,23 +3,23 @@ import { ingestPaths } from '../../ingest/ingest-paths.js';
 import { loadPrompts } from '../answer/load-prompts.js';
 import type { Config } from '../config.js';
 import type { Answerer, Retriever } from '../domain.js';
-import type { Serving } from '../http/app-dependencies.js';
 import { createEmbeddings, embeddingWorkerCount } from '../embeddings/create-embeddings.js';
 import type { PodciteEmbeddings } from '../embeddings/podcite-embeddings.js';
+import type { Serving } from '../http/app-dependencies.js';
 import { createApp } from '../http/create-app.js';
 import { InFlightTracker } from '../http/in-flight-tracker.js';
 import { type RunningServer, startServer } from '../http/start-server.js';
+import { type Logger, loggerForLines } from '../log/create-logger.js';
+import { createMetrics, timedAnswerer, timedRetriever } from '../metrics/create-metrics.js';
 import { cachedRetriever } from '../retrieval/cached-retriever.js';
 import { SearchThread, shouldUseSearchThread } from '../retrieval/worker-retriever.js';
 import { ShowIngestQueue } from '../shows/show-ingest-queue.js';
+import type { IndexStore } from '../store/index-store.js';
+import { type LiveIndex, watchIndex } from '../store/live-index.js';
+import type { LoadedIndex } from '../store/loaded-index.js';
 import { buildIndexTables, type IndexTables } from '../tables/index-tables.js';
 import { composeAnswering, composeIndex } from './compose.js';
 import { createIndexStore } from './create-index-store.js';
-import { type LiveIndex, watchIndex } from '../store/live-index.js';
-import type { IndexStore } from '../store/index-store.js';
-import type { LoadedIndex } from '../store/loaded-index.js';
-import { type Logger, loggerForLines } from '../log/create-logger.js';
-import { createMetrics, timedAnswerer, timedRetriever } from '../metrics/create-metrics.js';
 
 // Beyond REQUEST_TIMEOUT_MS every request has already been ended by its own timer.
 const SHUTDOWN_MARGIN_MS = 5_000;
@@ -88,6 +88,7 @@ export async function startPodcite(
         setting: config.searchThread,
         embeddings: config.embeddings,
         chunkCount: index.manifest.chunkCount,
+        databaseStore: config.databaseUrl !== undefined,
         customEmbeddings: options.embeddings !== undefined,
       })
     ) {

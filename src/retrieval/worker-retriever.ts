@@ -27,13 +27,16 @@ export const SEARCH_THREAD_MAX_CHUNKS = 250_000;
  * Whether the server searches in a worker thread. `true`/`false` as set; `auto` (the default) when the
  * machine has two cores or more, the index is at most `SEARCH_THREAD_MAX_CHUNKS` chunks, and the embedder
  * is the configured static one (`EMBEDDINGS=local`: the thread builds its own, ~2 MB; a transformer or an
- * API embedder is not duplicated). A server given an embedder object (tests' fakes) never does: the
- * thread cannot share it.
+ * API embedder is not duplicated), and the index is in local files: with `DATABASE_URL` both sides of a search
+ * run in the database and the event loop only waits for them, so a second copy of the catalogue buys nothing.
+ * A server given an embedder object (tests' fakes) never does: the thread cannot share it.
  */
 export function shouldUseSearchThread(options: {
   setting: Config['searchThread'];
   embeddings: Config['embeddings'];
   chunkCount: number;
+  /** True when the index lives in PostgreSQL (`DATABASE_URL`). */
+  databaseStore: boolean;
   /** True when the embedder was passed in rather than built from the configuration. */
   customEmbeddings: boolean;
   /** Default `os.availableParallelism()`. */
@@ -42,7 +45,12 @@ export function shouldUseSearchThread(options: {
   if (options.setting === false || options.customEmbeddings) return false;
   if (options.setting === true) return true;
   const cores = options.cores ?? availableParallelism();
-  return cores >= 2 && options.embeddings === 'local' && options.chunkCount <= SEARCH_THREAD_MAX_CHUNKS;
+  return (
+    cores >= 2 &&
+    options.embeddings === 'local' &&
+    !options.databaseStore &&
+    options.chunkCount <= SEARCH_THREAD_MAX_CHUNKS
+  );
 }
 
 /** A retriever whose searches run in the search thread, on the index it was created for. */

@@ -130,7 +130,13 @@ describe('SearchThread', () => {
 });
 
 describe('shouldUseSearchThread', () => {
-  const base = { embeddings: 'local', chunkCount: 127_404, customEmbeddings: false, cores: 2 } as const;
+  const base = {
+    embeddings: 'local',
+    chunkCount: 127_404,
+    databaseStore: false,
+    customEmbeddings: false,
+    cores: 2,
+  } as const;
   test.each([
     [{ setting: 'auto' }, true],
     [{ setting: 'auto', cores: 1 }, false],
@@ -139,6 +145,8 @@ describe('shouldUseSearchThread', () => {
     [{ setting: 'auto', embeddings: 'use-lite' }, false],
     [{ setting: 'auto', embeddings: 'openai' }, false],
     [{ setting: 'auto', customEmbeddings: true }, false],
+    [{ setting: 'auto', databaseStore: true }, false],
+    [{ setting: true, databaseStore: true }, true],
     [{ setting: true, cores: 1, chunkCount: 2_000_000, embeddings: 'use-lite' }, true],
     [{ setting: true, customEmbeddings: true }, false],
     [{ setting: false }, false],
