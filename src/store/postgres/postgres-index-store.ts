@@ -126,9 +126,7 @@ interface Snapshot {
   episodes: Episode[];
   shows: Show[];
   chunks: Chunk[];
-  chunkById: Map<string, Chunk>;
   /** Index of each chunk in `chunks`. */
-  positionById: Map<string, number>;
 }
 
 /**
@@ -223,24 +221,22 @@ export async function openPostgresIndexStore(options: {
     },
 
     async chunksById(ids) {
-      const current = await read();
-      const found = new Map<string, Chunk>();
-      for (const id of ids) {
-        const chunk = current?.chunkById.get(id);
-        if (chunk) found.set(id, chunk);
-      }
-      return found;
+      if (ids.length === 0) return new Map<string, Chunk>();
+      const { rows } = await pool.query<ChunkRow>(
+        `SELECT ${CHUNK_COLUMNS} FROM chunks c WHERE chunk_id = ANY($1::text[])`,
+        [[...ids]],
+      );
+      return new Map(rows.map((row) => [row.chunk_id, toChunk(row)]));
     },
 
     async neighbours(chunkId, span) {
-      const current = await read();
-      const chunk = current?.chunkById.get(chunkId);
-      if (!current || !chunk) return [];
-      const position = current.positionById.get(chunkId)!;
-      // The snapshot holds each episode's chunks together, by ordinal.
-      return current.chunks
-        .slice(Math.max(0, position - span), position + span + 1)
-        .filter((other) => other.episodeId === chunk.episodeId && Math.abs(other.ordinal - chunk.ordinal) <= span);
+      const { rows } = await pool.query<ChunkRow>(
+        `SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN chunks around ON around.chunk_id = $1
+         WHERE c.episode_id = around.episode_id AND c.ordinal BETWEEN around.ordinal - $2 AND around.ordinal + $2
+         ORDER BY c.ordinal`,
+        [chunkId, Math.max(0, Math.floor(span))],
+      );
+      return rows.map(toChunk);
     },
 
     async lexicalSearch(query: string, searchOptions: LexicalSearchOptions): Promise<LexicalMatch[]> {
@@ -408,8 +404,6 @@ async function readSnapshot(pool: pg.Pool, location: string): Promise<Snapshot |
         episodes,
         shows,
         chunks,
-        chunkById: new Map(chunks.map((chunk) => [chunk.chunkId, chunk])),
-        positionById: new Map(chunks.map((chunk, position) => [chunk.chunkId, position])),
       };
     } finally {
       await client.query('COMMIT');
