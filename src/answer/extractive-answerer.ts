@@ -276,15 +276,18 @@ function previousChunk(index: IndexTables, chunk: Chunk): Chunk | undefined {
 
 /**
  * Picks the sentences to quote: the best one, then up to `maxSentences - 1` more that score close to
- * it and add something — a question term not yet quoted, or another episode.
+ * it, come from retrieval's first passage and add something — a question term not yet quoted, or
+ * another episode. Retrieval's first passage is the strongest evidence the answerer has; a further
+ * quote from a lower passage was more often off the question than on it.
  */
 function chooseSentences(options: {
   scored: ScoredSentence[];
   question: string;
   maxSentences: number;
+  firstPassage: string | undefined;
   spanOf: (entry: ScoredSentence) => QuoteSpan;
 }) {
-  const { scored, maxSentences, spanOf } = options;
+  const { scored, maxSentences, spanOf, firstPassage } = options;
   const best = scored[0];
   if (!best) return [];
   const questionTerms = new Set(tokenize(options.question));
@@ -294,6 +297,7 @@ function chooseSentences(options: {
   const covered = termsOf(best);
   for (const candidate of scored.slice(1)) {
     if (chosen.length >= maxSentences || candidate.score < SECOND_SENTENCE_RATIO * best.score) break;
+    if (candidate.chunk.chunkId !== firstPassage) continue;
     // A sentence already inside a chosen quote (taken in as its neighbour) would be quoted twice.
     const quoted = chosen.some((entry) => {
       if (entry.chunk !== candidate.chunk) return false;
@@ -518,7 +522,13 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       );
     const chosen = when
       ? [chapter ?? topicStart({ question, hits, index, best: scored[0] ?? best })]
-      : chooseSentences({ scored: ranked, question, maxSentences, spanOf: answerSpan });
+      : chooseSentences({
+          scored: ranked,
+          question,
+          maxSentences,
+          firstPassage: hits[0]?.chunk.chunkId,
+          spanOf: answerSpan,
+        });
     const citations = chosen.map((entry, position) =>
       buildCitation({
         n: position + 1,

@@ -187,6 +187,33 @@ describe('createExtractiveAnswerer', () => {
     ]);
   });
 
+  test("a further quote comes only from retrieval's first passage, not from a lower one", async () => {
+    const passage = (id: string, episodeId: string, text: string, seconds: number): Chunk => ({
+      ...sampleChunks[0]!,
+      chunkId: `${episodeId}#${id}`,
+      episodeId,
+      episodeTitle: episodeId,
+      speaker: 'Ada',
+      speakers: ['Ada'],
+      text,
+      anchors: [{ offset: 0, seconds, approximate: false }],
+    });
+    const first = passage('0', 'harbour', 'The lighthouse protocol keeps every ship safe at night.', 60);
+    const lower = passage('0', 'coast', 'Our lighthouse protocol keeps the fishing ships safe in fog.', 120);
+    const index = await createSampleIndex([...sampleChunks, first, lower]);
+    const quoted = async (order: Chunk[]) => {
+      const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever(order), index });
+      const events = await collect(
+        answerer.answer({ message: 'What does the lighthouse protocol keep safe?', history: [] }, {}),
+      );
+      const end = events.at(-1);
+      return end?.type === 'end' ? end.answer.citations.map((citation) => citation.chunkId) : [];
+    };
+    // Either passage alone would be quoted; the lower one is left to the sources.
+    expect(await quoted([first, lower])).toStrictEqual(['harbour#0']);
+    expect(await quoted([lower, first])).toStrictEqual(['coast#0']);
+  });
+
   test('"Who is X?" quotes where X is introduced, not X\'s own lines on other topics', async () => {
     const notes: Chunk = {
       ...sampleChunks[0]!,
