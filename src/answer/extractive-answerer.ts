@@ -23,7 +23,7 @@ import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
 import { unmentionedTerms, unseenWords } from './question-coverage.js';
 import { isWhenQuestion, questionType } from './question-type.js';
-import { asksWhoSomeoneIs, rankAnswerSentences } from './rank-answer-sentences.js';
+import { asksWhoSomeoneIs, rankAnswerSentences, withoutWhoIsFollowUp } from './rank-answer-sentences.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
 import { inverseDocumentFrequency, questionTerms, type ScoredSentence, scoreSentences } from './score-sentences.js';
 
@@ -483,7 +483,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     { signal }: { signal?: AbortSignal | undefined },
   ): AsyncGenerator<AnswerEvent> {
     const history = boundHistory(request.history);
-    const question = rewriteQuestionHeuristically({ question: request.message, history });
+    const question = withoutWhoIsFollowUp(rewriteQuestionHeuristically({ question: request.message, history }));
     // Chapter lists and promos are never quoted: retrieve more and keep the first topK that can be.
     const retrieved = await retriever.search(question, {
       k: Math.min(50, topK * 2),

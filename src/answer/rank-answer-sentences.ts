@@ -30,6 +30,19 @@ export function asksWhoSomeoneIs(question: string): string[] | undefined {
   return names.length > 0 && rest.length === 0 ? names : undefined;
 }
 
+/**
+ * "Who is X, and what are they working on?", "Who is X and what is her background?": a follow-up that
+ * asks what X does is answered by the same introduction as "Who is X?".
+ */
+const WHO_IS_WITH_FOLLOW_UP =
+  /^\s*(who\s+(?:is|was|are|were)\s+[^,?]+?)\s*,?\s+and\s+what\s+(?:(?:are|is|were|was)\s+(?:they|he|she)\s+(?:working\s+on|doing|building|known\s+for)|(?:do|does|did)\s+(?:they|he|she)\s+(?:do|work\s+on|build)|(?:is|was|are|were)\s+(?:their|his|her)\s+(?:background|role|job|work))\s*\??\s*$/iu;
+
+/** The question as "Who is X?" when it is that plus a follow-up asking what X does; else unchanged. */
+export function withoutWhoIsFollowUp(question: string): string {
+  const match = WHO_IS_WITH_FOLLOW_UP.exec(question);
+  return match ? `${match[1]!.trim()}?` : question;
+}
+
 /** Content words a sentence needs beyond the question's before it counts as saying something new. */
 const NEW_WORDS_FOR_FULL_CREDIT = 4;
 /** Score factor for a sentence with no words beyond the question's (it restates the question). */

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { rankAnswerSentences } from '../../src/answer/rank-answer-sentences.js';
+import { rankAnswerSentences, withoutWhoIsFollowUp } from '../../src/answer/rank-answer-sentences.js';
 import { scoreSentences } from '../../src/answer/score-sentences.js';
 import type { Chunk } from '../../src/domain.js';
 import { createSampleIndex, sampleChunks } from './sample-chunks.js';
@@ -22,4 +22,18 @@ test('a bare "Yes." after a matching host question inherits little of its score'
   // A reply inherits 0.9 of the question's score, scaled by its length up to six words: 1 of 6 here.
   const question = scored.find((entry) => entry.sentence.index === 0)!;
   expect(ranked[1]!.score).toBeCloseTo((0.9 * question.score) / 6, 10);
+});
+
+test.each([
+  ['Who is David Singleton, and what are they working on?', 'Who is David Singleton?'],
+  ['who was Ian Goodfellow and what is his background', 'who was Ian Goodfellow?'],
+  ['Who is Pavan and what does he do?', 'Who is Pavan?'],
+  // Follow-ups that ask something else stay as asked.
+  [
+    'Who is Fan-yun Sun, and what did they say about game engines?',
+    'Who is Fan-yun Sun, and what did they say about game engines?',
+  ],
+  ['Who founded Moonlake and what is their background?', 'Who founded Moonlake and what is their background?'],
+])('withoutWhoIsFollowUp(%j) is %j', (question, expected) => {
+  expect(withoutWhoIsFollowUp(question)).toBe(expected);
 });

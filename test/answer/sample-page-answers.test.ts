@@ -99,6 +99,13 @@ describe('answers on the bundled sample', () => {
     expect(answer.answer).toContain(`The show notes say: "${notes!.quote}" [${notes!.n}]`);
   });
 
+  test('a starter question "Who is X, and what are they working on?" gets the answer "Who is X?" gets', async () => {
+    const plain = await ask('Who is Heather Kulik?');
+    const starter = await ask('Who is Heather Kulik, and what are they working on?');
+    expect(plain.answer).toContain('Heather Kulik');
+    expect(starter.answer).toBe(plain.answer);
+  });
+
   test.each([
     'What valuation did Moonlake raise its seed round at?',
     'What did swyx say about the Apple Vision Pro?',
