@@ -465,6 +465,18 @@ export interface ExtractiveAnswererOptions {
   maxSentences?: number | undefined;
 }
 
+/** "How many…", "how much…", "what percentage…": the answer is a count or an amount, never a time. */
+export function asksForCount(question: string): boolean {
+  return !isWhenQuestion(question) && /\bhow (?:many|much)\b|\bwhat (?:number|percentage|amount)\b/iu.test(question);
+}
+
+/**
+ * A count or amount: digits, or a number said in words ("twenty", "a couple of", "half a billion",
+ * "a few", "twice"). "One" is left out: speech says "one of the…" constantly.
+ */
+const STATES_COUNT =
+  /\p{N}|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent|half|couple|double|twice|triple|once|few|several|handful|single)\b/iu;
+
 /**
  * The offline answerer. Events: `sources` (the citations the answer uses, numbered 1…m, then the
  * other retrieved passages numbered on; when abstaining, the nearest passages), one `text-delta`
@@ -503,13 +515,15 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     const { unmentioned, mostlyUnseen } = coverageEvidence({ question, index });
 
     const support = chapter ? 1 : questionSupport({ question, hits, index });
-    if (!best || unmentioned.length > 0 || mostlyUnseen || support < abstainBelow) {
+    function* decline(text: string): Generator<AnswerEvent> {
       const sources = nearestPassages({ scored, index, exclude: new Set(), firstNumber: 1, limit: ABSTENTION_SOURCES });
-      const text = unmentioned.length > 0 ? unmentionedAbstentionText(unmentioned) : ABSTENTION_TEXT;
       yield { type: 'sources', citations: sources };
       yield { type: 'text-delta', text };
       const body: ChatAnswer = { answer: text, answerable: false, mode: 'extractive', citations: [] };
       yield { type: 'end', answer: body };
+    }
+    if (!best || unmentioned.length > 0 || mostlyUnseen || support < abstainBelow) {
+      yield* decline(unmentioned.length > 0 ? unmentionedAbstentionText(unmentioned) : ABSTENTION_TEXT);
       return;
     }
 
@@ -538,6 +552,11 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
         speaker: entry.sentence.speaker,
       }),
     );
+    // "How many…?" and "How much…?" ask for an amount: quotes that state none do not answer them.
+    if (asksForCount(question) && !citations.some((citation) => STATES_COUNT.test(citation.quote))) {
+      yield* decline(ABSTENTION_TEXT);
+      return;
+    }
     const parts = citations.map((citation, position) => {
       const entry = chosen[position]!;
       if (when && citation.timestampLabel !== null) {

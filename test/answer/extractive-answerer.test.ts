@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   ABSTENTION_TEXT,
+  asksForCount,
   createExtractiveAnswerer,
   isWhenQuestion,
   questionSupport,
@@ -420,4 +421,15 @@ describe('isWhenQuestion', () => {
   ])('%s → %s', (question, expected) => {
     expect(isWhenQuestion(question)).toBe(expected);
   });
+});
+
+test.each([
+  ['How many GPUs did they train on?', true],
+  ['How much did the seed round raise?', true],
+  ['What percentage of users came back?', true],
+  ['How long does the first build take?', false],
+  ['How fast is demand growing?', false],
+  ['When do they say how much it costs?', false],
+])('asksForCount(%j) is %s', (question, expected) => {
+  expect(asksForCount(question)).toBe(expected);
 });

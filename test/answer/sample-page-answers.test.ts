@@ -106,6 +106,14 @@ describe('answers on the bundled sample', () => {
     expect(starter.answer).toBe(plain.answer);
   });
 
+  test('"how many" is declined when no passage it may quote states a number, answered when one does', async () => {
+    const unstated = await ask('How many people has Moonlake hired so far?');
+    expect([unstated.answerable, unstated.citations]).toStrictEqual([false, []]);
+    const counted = await ask('How many minutes of wall clock time did David spend on his conference app?');
+    expect(counted.answerable).toBe(true);
+    expect(counted.citations.some((citation) => /\d|minutes/u.test(citation.quote))).toBe(true);
+  });
+
   test.each([
     'What valuation did Moonlake raise its seed round at?',
     'What did swyx say about the Apple Vision Pro?',
