@@ -13,7 +13,8 @@ import type {
   Retriever,
   SearchHit,
 } from '../domain.js';
-import { tokenize } from '../retrieval/tokenize.js';
+import { createSpeakerMatcher } from '../retrieval/detect-speaker-intent.js';
+import { splitWords, tokenize } from '../retrieval/tokenize.js';
 import type { IndexTables } from '../tables/index-tables.js';
 import { isQuotableKind } from '../util/classify-chunk.js';
 import { type Sentence, splitSentences } from '../util/split-sentences.js';
@@ -478,6 +479,29 @@ const STATES_COUNT =
   /\p{N}|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent|half|couple|double|twice|triple|once|few|several|handful|single)\b/iu;
 
 /**
+ * "What did X say about…", "According to X, …", "How does X describe…", "Does X think…": the question
+ * asks for a named person's own words, so a quote from someone else does not answer it.
+ */
+const ASKS_FOR_WORDS_OF =
+  /\baccording to\b|\bwhat (?:did|does|do|has|have)\s.{1,60}?\s(?:say|said|think|argue|mention|suggest|claim|believe|predict|recommend|explain|propose|call|compare)\b|\bhow (?:did|does|do)\s.{1,60}?\s(?:describe|explain|see|view|define|characteri[sz]e|justify|compare)\b|\b(?:does|did|do)\s.{1,60}?\s(?:think|believe|say|argue|agree)\b|\b(?:view|opinion|advice)\b/iu;
+
+/**
+ * The speakers a question asks to hear from (`ASKS_FOR_WORDS_OF`), if any: speakers of the index that
+ * `named` finds whose name the question writes as a name of its own — "Felix" or "Felix Rieseberg"
+ * for Felix Rieseberg, but not "James Woodward" for a speaker called James Hale.
+ */
+export function speakersAskedFor(question: string, named: (question: string) => string[]): string[] {
+  if (!ASKS_FOR_WORDS_OF.test(question)) return [];
+  const written = [...question.matchAll(/\p{Lu}[\p{L}\p{N}'’-]*(?:\s+\p{Lu}[\p{L}\p{N}'’-]*)*/gu)].map((match) =>
+    splitWords(match[0].replace(/['’]s\b/gu, '')),
+  );
+  return named(question).filter((speaker) => {
+    const parts = new Set(splitWords(speaker));
+    return written.some((name) => name.some((word) => parts.has(word)) && name.every((word) => parts.has(word)));
+  });
+}
+
+/**
  * The offline answerer. Events: `sources` (the citations the answer uses, numbered 1…m, then the
  * other retrieved passages numbered on; when abstaining, the nearest passages), one `text-delta`
  * per quoted sentence, then `end`. An abstaining answer has `answerable: false` and `citations: []`;
@@ -489,6 +513,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
   const topK = options.topK ?? DEFAULT_TOP_K;
   const abstainBelow = options.abstainBelow ?? DEFAULT_ABSTAIN_BELOW;
   const maxSentences = options.maxSentences ?? 3;
+  const namedSpeakers = createSpeakerMatcher(index.lexical.speakers);
 
   async function* answer(
     request: ChatRequest,
@@ -554,6 +579,15 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     );
     // "How many…?" and "How much…?" ask for an amount: quotes that state none do not answer them.
     if (asksForCount(question) && !citations.some((citation) => STATES_COUNT.test(citation.quote))) {
+      yield* decline(ABSTENTION_TEXT);
+      return;
+    }
+    // "What did Felix say about…" is not answered by swyx's words.
+    const askedFor = speakersAskedFor(question, namedSpeakers);
+    if (
+      askedFor.length > 0 &&
+      !citations.some((citation) => citation.speaker !== null && askedFor.includes(citation.speaker))
+    ) {
       yield* decline(ABSTENTION_TEXT);
       return;
     }

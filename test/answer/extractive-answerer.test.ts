@@ -3,6 +3,7 @@ import {
   ABSTENTION_TEXT,
   asksForCount,
   createExtractiveAnswerer,
+  speakersAskedFor,
   isWhenQuestion,
   questionSupport,
   unmentionedAbstentionText,
@@ -133,6 +134,37 @@ describe('createExtractiveAnswerer', () => {
     );
     const end = events.at(-1);
     expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([text]);
+  });
+
+  test('"What did X say about…" is declined when only someone else says it, answered in X\'s words', async () => {
+    // swyx names Chris Manning, so the question's names and words are all there: only the speaker is wrong.
+    const said = (speaker: string): Chunk => ({
+      ...sampleChunks[0]!,
+      chunkId: 'moonlake#9',
+      ordinal: 9,
+      speaker,
+      speakers: [speaker],
+      text:
+        speaker === 'swyx'
+          ? 'I keep hearing that Chris Manning likes starting from game engines because they give you physics for free.'
+          : 'Starting from game engines gives you the physics of a world for free, which is why we do it.',
+    });
+    for (const [speaker, answerable] of [
+      ['swyx', false],
+      ['Chris Manning', true],
+    ] as const) {
+      const chunk = said(speaker);
+      const index = await createSampleIndex([...sampleChunks, said('swyx'), chunk]);
+      const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([chunk]), index });
+      const events = await collect(
+        answerer.answer({ message: 'What did Chris Manning say about starting from game engines?', history: [] }, {}),
+      );
+      const end = events.at(-1);
+      expect(end?.type === 'end' ? [end.answer.answerable, end.answer.citations.length > 0] : []).toStrictEqual([
+        answerable,
+        answerable,
+      ]);
+    }
   });
 
   test('a question asking for an amount prefers the sentence that states one', async () => {
@@ -432,4 +464,22 @@ test.each([
   ['When do they say how much it costs?', false],
 ])('asksForCount(%j) is %s', (question, expected) => {
   expect(asksForCount(question)).toBe(expected);
+});
+
+describe('speakersAskedFor', () => {
+  const named = (question: string) =>
+    ['Felix Rieseberg', 'James Hale', 'Chris Manning'].filter((speaker) =>
+      speaker.split(' ').some((part) => question.includes(part)),
+    );
+  test.each([
+    ['What did Felix say about skills?', ['Felix Rieseberg']],
+    ['According to Chris Manning, why is language not enough?', ['Chris Manning']],
+    ["How does Felix Rieseberg's team describe Cowork?", ['Felix Rieseberg']],
+    // A different person who shares a first name, and questions that do not ask for anyone's words.
+    ['How does the philosopher James Woodward define causal inference?', []],
+    ['Who is Felix Rieseberg?', []],
+    ['When does Chris Manning join the conversation?', []],
+  ])('%j → %j', (question, expected) => {
+    expect(speakersAskedFor(question, named)).toStrictEqual(expected);
+  });
 });
