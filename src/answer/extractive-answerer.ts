@@ -473,10 +473,18 @@ export function asksForCount(question: string): boolean {
 
 /**
  * A count or amount: digits, or a number said in words ("twenty", "a couple of", "half a billion",
- * "a few", "twice"). "One" is left out: speech says "one of the…" constantly.
+ * "twice"). "One" is left out, as speech says "one of the…" constantly, and so are "a few" and
+ * "several": "we had a few users" does not say how many.
  */
 const STATES_COUNT =
-  /\p{N}|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent|half|couple|double|twice|triple|once|few|several|handful|single)\b/iu;
+  /\p{N}|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent|half|couple|double|twice|triple)\b/iu;
+/** A year ("in 2016", "the 1990s") is a date, not a count. */
+const YEAR = /\b(?:1[89]|20)\d\d(?:['’]?s)?\b/gu;
+
+/** Whether a quote states a count or an amount (`STATES_COUNT`), years aside. */
+export function statesCount(quote: string): boolean {
+  return STATES_COUNT.test(quote.replace(YEAR, ' '));
+}
 
 /**
  * "What did X say about…", "According to X, …", "How does X describe…", "Does X think…": the question
@@ -578,7 +586,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       }),
     );
     // "How many…?" and "How much…?" ask for an amount: quotes that state none do not answer them.
-    if (asksForCount(question) && !citations.some((citation) => STATES_COUNT.test(citation.quote))) {
+    if (asksForCount(question) && !citations.some((citation) => statesCount(citation.quote))) {
       yield* decline(ABSTENTION_TEXT);
       return;
     }

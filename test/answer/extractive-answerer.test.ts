@@ -3,9 +3,10 @@ import {
   ABSTENTION_TEXT,
   asksForCount,
   createExtractiveAnswerer,
-  speakersAskedFor,
   isWhenQuestion,
   questionSupport,
+  speakersAskedFor,
+  statesCount,
   unmentionedAbstentionText,
 } from '../../src/answer/extractive-answerer.js';
 import type { AnswerEvent, ChatRequest, Chunk } from '../../src/domain.js';
@@ -482,4 +483,18 @@ describe('speakersAskedFor', () => {
   ])('%j → %j', (question, expected) => {
     expect(speakersAskedFor(question, named)).toStrictEqual(expected);
   });
+});
+
+test.each([
+  ['People will usually say 2,000 hours of speech.', true],
+  ['The prize is $30,000.', true],
+  ['basically, two lines of code', true],
+  ['half a billion messages exchanged', true],
+  // A year is a date, and "a few" or "one of" says no number.
+  ['VocalIQ was acquired by Apple in 2015.', false],
+  ['back in the 1990s, people did neural networks', false],
+  ['we definitely had a few users who built their own annotations', false],
+  ['one of the things we learned', false],
+])('statesCount(%j) is %s', (quote, expected) => {
+  expect(statesCount(quote)).toBe(expected);
 });
