@@ -34,8 +34,12 @@ const ABBREVIATIONS: ReadonlySet<string> = new Set([
   'approx',
 ]);
 
-/** `.`, `!`, `?` or `…` runs with any closing quotes or brackets, followed by whitespace. */
-const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)/gu;
+/**
+ * `.`, `!`, `?` or `…` runs with any closing quotes or brackets, followed by whitespace; or (an empty
+ * match) the line break before a list item ("* ", "- ", "• ", "2. "): show notes list topics one per
+ * line, with no full stops.
+ */
+const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)|(?=\n[ \t]*(?:[*•\-–]|\d{1,2}[.)])[ \t])/gu;
 
 /** A capital initial ("J") or a dotted form ("p.m", "U.S"); a lone lower-case letter ends sentences ("plan b."). */
 const INITIALS = /^(?:\p{Lu}|(?:\p{L}\.)+\p{L})$/u;
@@ -51,7 +55,16 @@ export function sentenceRanges(text: string, from = 0, to = text.length): Senten
   let start = 0;
   for (const match of body.matchAll(BOUNDARY)) {
     const stop = match.index + match[0].length;
+    if (match[0] === '') {
+      // A list item starts here; the text before it ends unless it is only whitespace.
+      pushTrimmed(ranges, text, from + start, from + stop);
+      start = stop;
+      continue;
+    }
     if (match[0] === '.') {
+      // "2. " opening a numbered line numbers an item; it ends nothing.
+      const lineStart = body.lastIndexOf('\n', match.index - 1) + 1;
+      if (/^[ \t]*\d{1,2}$/u.test(body.slice(Math.max(lineStart, start), match.index))) continue;
       const word = wordBefore(body, start, match.index);
       if (ABBREVIATIONS.has(word.toLowerCase()) || INITIALS.test(word)) continue;
     }

@@ -20,6 +20,19 @@ describe('splitSentences', () => {
     ]);
   });
 
+  test('each item of a list in show notes is a sentence of its own; an item number ends nothing', () => {
+    const text =
+      'We discuss\n* Felix’s path: Slack, Electron\n* Why “user-friendly” is not “less powerful”\n- A third item. With two sentences.\n2. A numbered item\nthat wraps';
+    expect(sentenceSpans(text).map((span) => span.text)).toStrictEqual([
+      'We discuss',
+      '* Felix’s path: Slack, Electron',
+      '* Why “user-friendly” is not “less powerful”',
+      '- A third item.',
+      'With two sentences.',
+      '2. A numbered item\nthat wraps',
+    ]);
+  });
+
   test('a speaker prefix starts a new sentence and is not part of it', () => {
     const chunk = {
       text: 'Ann Lee: Hello there. Note: this is fine Bob: yes it is',
