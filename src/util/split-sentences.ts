@@ -36,10 +36,11 @@ const ABBREVIATIONS: ReadonlySet<string> = new Set([
 
 /**
  * `.`, `!`, `?` or `…` runs with any closing quotes or brackets, followed by whitespace; or (an empty
- * match) the line break before a list item ("* ", "- ", "• ", "2. "): show notes list topics one per
- * line, with no full stops.
+ * match) the line break before a list item ("* ", "- ", "• ", "2. "), a blank line, or a line break
+ * after a colon: show notes put topics one per line and lead into lists and paragraphs with a colon,
+ * with no full stops.
  */
-const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)|(?=\n[ \t]*(?:[*•\-–]|\d{1,2}[.)])[ \t])/gu;
+const BOUNDARY = /[.!?…]+["'”’)\]]*(?=\s)|(?=\n[ \t]*(?:[*•\-–]|\d{1,2}[.)])[ \t])|(?=\n[ \t]*\n)|(?<=:)(?=[ \t]*\n)/gu;
 
 /** A capital initial ("J") or a dotted form ("p.m", "U.S"); a lone lower-case letter ends sentences ("plan b."). */
 const INITIALS = /^(?:\p{Lu}|(?:\p{L}\.)+\p{L})$/u;

@@ -33,6 +33,17 @@ describe('splitSentences', () => {
     ]);
   });
 
+  test('a blank line, and a line break after a colon, end a sentence; a colon inside a line does not', () => {
+    const text =
+      'This is enabled by game engines:\nIn Towards Efficient World Models, Chris joins\n\nA heading\n\nTime: 10:30 is fine';
+    expect(sentenceSpans(text).map((span) => span.text)).toStrictEqual([
+      'This is enabled by game engines:',
+      'In Towards Efficient World Models, Chris joins',
+      'A heading',
+      'Time: 10:30 is fine',
+    ]);
+  });
+
   test('a speaker prefix starts a new sentence and is not part of it', () => {
     const chunk = {
       text: 'Ann Lee: Hello there. Note: this is fine Bob: yes it is',
