@@ -46,6 +46,11 @@ const STATES_REASON =
 const STATES_ROLE =
   /\b(?:(?:my|our|his|her|the other) co-?founders?|co-?founded|i (?:founded|started|lead|run|joined|work (?:on|at))|i'?m (?:the|a|an) |i am (?:the|a|an) |my name is|my background|(?:he|she) (?:is|was) (?:the|a|an|our) )/iu;
 
+/** Whether a sentence says something about people's work or past ("founded", "CEO", "worked at"). */
+export function statesPerson(sentence: string): boolean {
+  return STATES_PERSON.test(sentence);
+}
+
 /** Whether a sentence says who someone is: "my co-founder, Sharon", "I lead the audio team". */
 export function statesRole(sentence: string): boolean {
   return STATES_ROLE.test(sentence);

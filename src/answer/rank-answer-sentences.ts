@@ -9,7 +9,7 @@ import { tokenize } from '../retrieval/tokenize.js';
 import type { IndexTables } from '../tables/index-tables.js';
 import { splitSentences } from '../util/split-sentences.js';
 import { salientTerms } from './question-coverage.js';
-import { answerTypeFit, type QuestionType, statesRole } from './question-type.js';
+import { answerTypeFit, type QuestionType, statesPerson, statesRole } from './question-type.js';
 import type { ScoredSentence } from './score-sentences.js';
 
 /**
@@ -18,6 +18,14 @@ import type { ScoredSentence } from './score-sentences.js';
  * iterations of them.") are not an introduction.
  */
 const OFF_TOPIC_SELF_FACTOR = 0.25;
+
+/**
+ * For "Who is X?": score factor for a greeting that names X and says nothing about them ("we're here
+ * in the studio with David Singleton", "please welcome X"): it shows X was a guest, not who X is.
+ */
+const GREETING_FACTOR = 0.8;
+const GREETING =
+  /\b(?:welcome(?:s|d)?|(?:here|back|joined|sitting|chatting|talking)\s+(?:\w+\s+){0,4}?(?:with|by)|(?:my|our)\s+guests?\s+(?:today\s+)?(?:is|are)|we\s+have\s+with\s+us|(?:today|now)\s+(?:i|we)\s+have)\b/iu;
 
 /**
  * "Who is X?", "Who was X?": the question asks who a named person is, and nothing else. Returns the
@@ -156,7 +164,11 @@ export function rankAnswerSentences(options: {
     const novelty = ECHO_FACTOR + (1 - ECHO_FACTOR) * Math.min(1, newWords / NEW_WORDS_FOR_FULL_CREDIT);
     const unfinished = /[.!?…]["'”’)\]]*$/u.test(text) ? 1 : UNFINISHED_FACTOR;
     const passage = TOP_PASSAGE_FACTORS[entry.hitRank] ?? 1;
-    const self = offTopicSelf ? OFF_TOPIC_SELF_FACTOR : 1;
+    const self = offTopicSelf
+      ? OFF_TOPIC_SELF_FACTOR
+      : person !== undefined && GREETING.test(text) && !statesRole(text) && !statesPerson(text)
+        ? GREETING_FACTOR
+        : 1;
     adjusted.set(entry, entry.score * passage * novelty * unfinished * self * answerTypeFit(type, text));
   }
   // Replies to the strongest host questions only: a weak question's reply is rarely on topic.

@@ -99,6 +99,12 @@ describe('answers on the bundled sample', () => {
     expect(answer.answer).toContain(`The show notes say: "${notes!.quote}" [${notes!.n}]`);
   });
 
+  test('"Who is X?" quotes what is said about X, not the greeting that only names X', async () => {
+    const answer = await ask('Who is David Singleton?');
+    expect(answer.answer).toContain('left Stripe');
+    expect(answer.answer).not.toContain('here in the studio');
+  });
+
   test('a starter question "Who is X, and what are they working on?" gets the answer "Who is X?" gets', async () => {
     const plain = await ask('Who is Heather Kulik?');
     const starter = await ask('Who is Heather Kulik, and what are they working on?');
