@@ -48,7 +48,8 @@ const INITIALS = /^(?:\p{Lu}|(?:\p{L}\.)+\p{L})$/u;
 /**
  * Sentences of `text[from, to)`. A sentence ends at `.`, `!`, `?` or `…` (with any closing quotes)
  * followed by whitespace, whatever comes next (speech-to-text often starts a sentence in lower
- * case), except a lone `.` after a known abbreviation or an initial ("Dr.", "e.g.", "J.", "p.m.").
+ * case), except a lone `.` after a known abbreviation or an initial ("Dr.", "e.g.", "J.", "p.m.") or
+ * after an item number opening a line ("2. "); in show notes also at the line breaks `BOUNDARY` names.
  */
 export function sentenceRanges(text: string, from = 0, to = text.length): SentenceRange[] {
   const body = text.slice(from, to);
@@ -56,12 +57,6 @@ export function sentenceRanges(text: string, from = 0, to = text.length): Senten
   let start = 0;
   for (const match of body.matchAll(BOUNDARY)) {
     const stop = match.index + match[0].length;
-    if (match[0] === '') {
-      // A list item starts here; the text before it ends unless it is only whitespace.
-      pushTrimmed(ranges, text, from + start, from + stop);
-      start = stop;
-      continue;
-    }
     if (match[0] === '.') {
       // "2. " opening a numbered line numbers an item; it ends nothing.
       const lineStart = body.lastIndexOf('\n', match.index - 1) + 1;
