@@ -52,17 +52,18 @@ async function nullLevel(index: IndexTables, embed: (text: string) => Promise<nu
   return best[Math.floor(best.length / 2)] ?? 0;
 }
 
-async function samplesFor(specs: string[]): Promise<Sample[]> {
+/** Samples of every `SET:INDEX` spec, keyed by spec; each index is loaded (and its null level measured) once. */
+async function samplesFor(specs: string[]): Promise<Map<string, Sample[]>> {
   const config = loadConfig();
   const embeddings = createEmbeddings(config);
-  const samples: Sample[] = [];
+  const samples = new Map<string, Sample[]>();
   try {
     const byIndex = new Map<string, string[]>();
     for (const spec of specs) {
-      const [set, dir] = spec.split(':') as [string, string];
-      byIndex.set(dir, [...(byIndex.get(dir) ?? []), set]);
+      const dir = spec.slice(spec.indexOf(':') + 1);
+      byIndex.set(dir, [...(byIndex.get(dir) ?? []), spec]);
     }
-    for (const [dir, sets] of byIndex) {
+    for (const [dir, setSpecs] of byIndex) {
       const index = buildIndexTables(
         await loadIndex({ store: openLocalIndexStore({ dir: path.resolve(dir) }), embeddings }),
       );
@@ -70,13 +71,16 @@ async function samplesFor(specs: string[]): Promise<Sample[]> {
       const embed = (text: string) => embeddings.embedQuery(text);
       const level = await nullLevel(index, embed);
       console.log(`${dir}: null level ${level.toFixed(3)}`);
-      for (const set of sets) {
+      for (const spec of setSpecs) {
+        const set = spec.slice(0, spec.indexOf(':'));
+        const setSamples: Sample[] = [];
+        samples.set(spec, setSamples);
         for (const item of await loadQaSet(set)) {
           const hits = quotableHits(await retriever.search(item.question, { k: 2 * DEFAULT_TOP_K }));
           const support = questionSupport({ question: item.question, hits, index });
           const { unmentioned, mostlyUnseen } = coverageEvidence({ question: item.question, index });
           const top = await index.denseSearch(await embed(item.question), { k: 1, ef: 100 });
-          samples.push({
+          setSamples.push({
             set: path.basename(set, '.jsonl'),
             answerable: item.kind !== 'unanswerable',
             uncovered: unmentioned.length > 0 || mostlyUnseen,
@@ -92,6 +96,16 @@ async function samplesFor(specs: string[]): Promise<Sample[]> {
   return samples;
 }
 
+/** The threshold with the most abstention on `samples` at ≤ 5% false abstention, for `weight`. */
+function bestThreshold(samples: Sample[], weight: number) {
+  let top = { weight, threshold: 0, abstention: -1, falseAbstention: 0 };
+  for (let threshold = -0.6; threshold <= 0.8; threshold += 0.01) {
+    const r = rates(samples, weight, threshold);
+    if (r.falseAbstention <= 0.05 && r.abstention > top.abstention) top = { weight, threshold, ...r };
+  }
+  return top;
+}
+
 function rates(samples: Sample[], weight: number, threshold: number) {
   const abstains = (s: Sample) => s.uncovered || s.support + weight * s.dense < threshold;
   const negatives = samples.filter((s) => !s.answerable);
@@ -104,16 +118,13 @@ function rates(samples: Sample[], weight: number, threshold: number) {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { fit: { type: 'string' }, check: { type: 'string' } } });
-  const fit = await samplesFor((values.fit ?? '').split(',').filter(Boolean));
-  const check = await samplesFor((values.check ?? '').split(',').filter(Boolean));
-  const shipped = { weight: 0, threshold: 0.1 };
-  let best = { ...shipped, ...rates(fit, 0, 0.1) };
-  for (const weight of [0, 0.5, 1, 2, 3, 4, 6]) {
-    for (let threshold = -0.6; threshold <= 0.8; threshold += 0.01) {
-      const r = rates(fit, weight, threshold);
-      if (r.falseAbstention <= 0.05 && r.abstention > best.abstention) best = { weight, threshold, ...r };
-    }
-  }
+  const fitSpecs = (values.fit ?? '').split(',').filter(Boolean);
+  const checkSpecs = (values.check ?? '').split(',').filter(Boolean);
+  const all = await samplesFor([...new Set([...fitSpecs, ...checkSpecs])]);
+  const fit = fitSpecs.flatMap((spec) => all.get(spec) ?? []);
+  const check = checkSpecs.flatMap((spec) => all.get(spec) ?? []);
+  const perWeight = [0, 0.5, 1, 2, 3, 4, 6].map((weight) => bestThreshold(fit, weight));
+  const best = perWeight.reduce((left, right) => (right.abstention > left.abstention ? right : left));
   const show = (label: string, samples: Sample[], weight: number, threshold: number) => {
     const r = rates(samples, weight, threshold);
     const n = samples.filter((s) => !s.answerable).length;
@@ -122,15 +133,10 @@ async function main(): Promise<void> {
     );
   };
   console.log('per weight, the threshold with most fit-set abstention at ≤ 5% false (fit | check pooled):');
-  for (const weight of [0, 0.5, 1, 2, 3, 4, 6]) {
-    let top = { threshold: 0, abstention: -1, falseAbstention: 0 };
-    for (let threshold = -0.6; threshold <= 0.8; threshold += 0.01) {
-      const r = rates(fit, weight, threshold);
-      if (r.falseAbstention <= 0.05 && r.abstention > top.abstention) top = { threshold, ...r };
-    }
-    const c = rates(check, weight, top.threshold);
+  for (const top of perWeight) {
+    const c = rates(check, top.weight, top.threshold);
     console.log(
-      `  w ${weight}: t ${top.threshold.toFixed(2)}  ${top.abstention.toFixed(2)} / ${top.falseAbstention.toFixed(2)} | ${c.abstention.toFixed(2)} / ${c.falseAbstention.toFixed(2)}`,
+      `  w ${top.weight}: t ${top.threshold.toFixed(2)}  ${top.abstention.toFixed(2)} / ${top.falseAbstention.toFixed(2)} | ${c.abstention.toFixed(2)} / ${c.falseAbstention.toFixed(2)}`,
     );
   }
   console.log(`fit: w ${best.weight}, t ${best.threshold.toFixed(2)}`);
