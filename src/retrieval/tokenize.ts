@@ -22,6 +22,15 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 const WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
 /**
+ * Forms the suffix rules would send to the stem of another word: "founded" is not a form of
+ * "found" (the past of "find") but of "founder", so "Who founded Moonlake?" meets "my co-founder".
+ */
+const SAME_STEM_AS: ReadonlyMap<string, string> = new Map([
+  ['founded', 'founder'],
+  ['founding', 'founder'],
+]);
+
+/**
  * Reduces an inflected English word to a shared stem. Deliberately small: plural/possessive `s`,
  * `ies`, `ing`, `ed` and a doubled final consonant. Words under four letters and anything with a
  * digit are left alone so short acronyms and numbers stay intact.
@@ -29,6 +38,8 @@ const WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 export function stem(word: string): string {
   let result = word;
   if (result.length < 4 || /\d/u.test(result)) return result;
+  const irregular = SAME_STEM_AS.get(result);
+  if (irregular !== undefined) return irregular;
   if (result.endsWith('ies') && result.length > 5) return `${result.slice(0, -3)}y`;
   // "processes", "finishes", "matches", "boxes": the plural adds "es" after a sibilant.
   if (/(?:ss|sh|ch|x|z)es$/u.test(result)) return result.slice(0, -2);

@@ -44,6 +44,11 @@ describe('stem', () => {
     ['cats', 'cat'],
     ['gpt', 'gpt'],
     ['2020s', '2020s'],
+    // "founded" is a form of "founder", not of "found" (the past of "find").
+    ['founded', 'founder'],
+    ['founding', 'founder'],
+    ['founders', 'founder'],
+    ['finding', 'find'],
   ])('%s → %s', (word, expected) => {
     expect(stem(word)).toBe(expected);
   });

@@ -52,8 +52,11 @@ const PUBLISH_EVERY_MS = 5_000;
 /** Ids per `= ANY($1)` query when reading vectors. */
 const ID_BATCH = 2_000;
 
-/** What `search_text` holds: 1 = `searchTerms` (0 = the raw text of schema 1 and 2; the next write rewrites it). */
-const SEARCH_TERMS_VERSION = 1;
+/**
+ * What `search_text` holds: 1 = `searchTerms`, 2 = the same with "founded" stemmed as "founder" (0 = the raw
+ * text of schema 1 and 2). An index written by an older version is stale until the next write rewrites it.
+ */
+const SEARCH_TERMS_VERSION = 2;
 
 /**
  * The text the BM25 index ranks: podcite's own index terms (`tokenize`: stopwords dropped, its light stemmer),
