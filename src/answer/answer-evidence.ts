@@ -86,6 +86,21 @@ function termsWithVariants(words: readonly string[], questionTerms: readonly str
 }
 
 /**
+ * Share (0..1) of the weight of `terms` (index terms and their weights) that a text says, in any form
+ * `isTermVariant` allows; 1 when there are none.
+ */
+export function weightSaid(text: string, terms: ReadonlyMap<string, number>): number {
+  const said = termsWithVariants(tokenize(text), [...terms.keys()]);
+  let total = 0;
+  let found = 0;
+  for (const [term, weight] of terms) {
+    total += weight;
+    if (said.has(term)) found += weight;
+  }
+  return total > 0 ? found / total : 1;
+}
+
+/**
  * The support of every stretch of the chunks (one per sentence), in chunk order then sentence order.
  * Names (`salientTerms`) count as found when the stretch, its chunk, or the chunk's episode title,
  * chapter or speakers say them; the other specific words only when the stretch itself says them

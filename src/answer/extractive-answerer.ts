@@ -19,11 +19,11 @@ import type { IndexTables } from '../tables/index-tables.js';
 import { isQuotableKind } from '../util/classify-chunk.js';
 import { type Sentence, splitSentences } from '../util/split-sentences.js';
 import { timeAtOffset } from '../util/time-label.js';
-import { evidenceSupport } from './answer-evidence.js';
+import { evidenceSupport, weightSaid } from './answer-evidence.js';
 import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
 import { unmentionedTerms, unseenWords } from './question-coverage.js';
-import { isWhenQuestion, questionType } from './question-type.js';
+import { asksForName, isWhenQuestion, namesSomethingNew, questionType } from './question-type.js';
 import { asksWhoSomeoneIs, rankAnswerSentences, withoutWhoIsFollowUp } from './rank-answer-sentences.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
 import { inverseDocumentFrequency, questionTerms, type ScoredSentence, scoreSentences } from './score-sentences.js';
@@ -92,7 +92,7 @@ const MIN_QUOTE_WORDS = 6;
 /** Most sentences a quote takes in after the one it is for. */
 const MAX_FOLLOWING_SENTENCES = 2;
 
-export { isWhenQuestion } from './question-type.js';
+export { asksForName, isWhenQuestion, namesSomethingNew } from './question-type.js';
 
 /**
  * The support the answerer compares with its abstention threshold for a question and the hits it
@@ -466,9 +466,34 @@ export interface ExtractiveAnswererOptions {
   maxSentences?: number | undefined;
 }
 
-/** "How many…", "how much…", "what percentage…": the answer is a count or an amount, never a time. */
+/**
+ * "How many…", "how much…", "what percentage…", "what accuracy…", "How long/old/big/far/often…": the
+ * answer is a count or an amount, never a time. ("How fast…" is left out: "exponentially" answers it.)
+ */
 export function asksForCount(question: string): boolean {
-  return !isWhenQuestion(question) && /\bhow (?:many|much)\b|\bwhat (?:number|percentage|amount)\b/iu.test(question);
+  return (
+    !isWhenQuestion(question) &&
+    /\bhow (?:many|much)\b|\bwhat (?:number|percentage|amount|accuracy|score|price|size|frame rate)\b|^\s*(?:roughly |about |approximately )?how (?:long|old|big|large|far|often)\b/iu.test(
+      question,
+    )
+  );
+}
+
+/** "How long…", "How often…": a span or a rate of time answers them ("a paper a day", "every week"). */
+const ASKS_FOR_DURATION = /^\s*(?:roughly |about |approximately )?how (?:long|often)\b/iu;
+const STATES_DURATION =
+  /\b(?:a|an|every|each|per)\s+(?:day|week|month|year|hour|minute|second|decade)\b|\b(?:daily|weekly|monthly|yearly|annually|hourly)\b/iu;
+
+/** "In what year…", "Which year…": the answer is a year. */
+export function asksForYear(question: string): boolean {
+  return !isWhenQuestion(question) && /\b(?:what|which) year\b/iu.test(question);
+}
+const STATES_YEAR = /\b(?:1[89]|20)\d\d\b|['’]\d\d\b/u;
+
+/** Whether a quote states what a count, amount or year question asks for (`asksForCount`, `asksForYear`). */
+export function statesAskedAmount(question: string, quote: string): boolean {
+  if (asksForYear(question)) return STATES_YEAR.test(quote);
+  return statesCount(quote) || (ASKS_FOR_DURATION.test(question) && STATES_DURATION.test(quote));
 }
 
 /**
@@ -508,6 +533,24 @@ export function speakersAskedFor(question: string, named: (question: string) => 
     return written.some((name) => name.some((word) => parts.has(word)) && name.every((word) => parts.has(word)));
   });
 }
+
+/**
+ * "What did X say about Y?", "What does X think about Y?", "Who talked about Y?": Y, what the quote
+ * must be about (the question's last words after "about").
+ */
+const ABOUT_TOPIC =
+  /\b(?:say|said|says|think|thinks|thought|talk|talks|talked|mention|mentions|mentioned|feel|feels|felt|views?|opinion)\s+(?:\w+\s+){0,2}?about\s+(.+?)\s*\??\s*$/iu;
+
+/** The topic a question asks someone's words about (`ABOUT_TOPIC`), if it asks that. */
+export function askedTopic(question: string): string | undefined {
+  return ABOUT_TOPIC.exec(question)?.[1];
+}
+
+/**
+ * Least share of the topic's weight (its terms by IDF) a quote must say to be about it: at least
+ * half of "voice cloning and deepfake audio", not only "voice".
+ */
+const MIN_TOPIC_SHARE = 0.5;
 
 /**
  * The offline answerer. Events: `sources` (the citations the answer uses, numbered 1…m, then the
@@ -585,8 +628,17 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
         speaker: entry.sentence.speaker,
       }),
     );
-    // "How many…?" and "How much…?" ask for an amount: quotes that state none do not answer them.
-    if (asksForCount(question) && !citations.some((citation) => statesCount(citation.quote))) {
+    // "How many…?", "How much…?" and "In what year…?" ask for an amount or a year: quotes that state
+    // none do not answer them.
+    if (
+      (asksForCount(question) || asksForYear(question)) &&
+      !citations.some((citation) => statesAskedAmount(question, citation.quote))
+    ) {
+      yield* decline(ABSTENTION_TEXT);
+      return;
+    }
+    // "Which university…?" is not answered by a quote that names nothing.
+    if (asksForName(question) && !citations.some((citation) => namesSomethingNew(question, citation.quote))) {
       yield* decline(ABSTENTION_TEXT);
       return;
     }
@@ -598,6 +650,18 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     ) {
       yield* decline(ABSTENTION_TEXT);
       return;
+    }
+    // "What did Yonatan say about Google's claim of quantum supremacy?" is not answered by his remark
+    // on "some quantum physics": a quote must say most of what the question asks about.
+    const topic = when ? undefined : askedTopic(question);
+    if (topic !== undefined) {
+      const topicTerms = new Map(
+        [...new Set(tokenize(topic))].map((term) => [term, inverseDocumentFrequency(index, term)] as const),
+      );
+      if (!citations.some((citation) => weightSaid(citation.quote, topicTerms) >= MIN_TOPIC_SHARE)) {
+        yield* decline(ABSTENTION_TEXT);
+        return;
+      }
     }
     const parts = citations.map((citation, position) => {
       const entry = chosen[position]!;

@@ -3,6 +3,7 @@
  * reason, or (the rest) a description. The extractive answerer prefers sentences that state that
  * kind of thing over sentences that only share the question's words.
  */
+import { STOPWORDS, splitWords } from '../retrieval/tokenize.js';
 import { asksForQuantity } from './score-sentences.js';
 
 export type QuestionType = 'who' | 'when' | 'quantity' | 'why' | 'what';
@@ -76,4 +77,45 @@ export function answerTypeFit(type: QuestionType, sentence: string): number {
   }
   if (type === 'why') return STATES_REASON.test(sentence) ? REASON_FACTOR : 1;
   return 1;
+}
+
+/**
+ * "Which university…", "In which city…", "Where…", "What is the name of…", "What is it called…": the
+ * answer is a name. "Which guest / speaker…" may be answered by who says the quote, "Which of…" asks
+ * for a choice, "Which three kinds / steps / use case…" for a description, and "Where in the pipeline…" for a position, so they are left out.
+ */
+const ASKS_FOR_NAME =
+  /^\s*(?:(?:in|at|from|for|with|on|to|of|by)\s+)?which\b(?!\s+(?:one|ones|of)\b)(?!(?:\s+[\p{L}\p{N}'’-]+){0,2}?\s+(?:guests?|speakers?|hosts?|persons?|people|kinds?|types?|sorts?|ways?|parts?|aspects?|things?|choices?|problems?|steps?|features?|areas?|skills?|tasks?|questions?|examples?|ideas?|cases?|reasons?|methods?|approaches?|techniques?)\b)|\bwhat(?:['’]s|\s+is|\s+was|\s+are|\s+were)?\s+the\s+names?\s+of\b|\bwhat\s+(?:is|was|are|were)\s+(?:it|they|that|this|the\s+\w+(?:\s+\w+)?)\s+called\b|^\s*where\b(?!\s+in\b)/iu;
+
+/** Whether a question asks for a name (`ASKS_FOR_NAME`); "when" questions never do. */
+export function asksForName(question: string): boolean {
+  return !isWhenQuestion(question) && ASKS_FOR_NAME.test(question);
+}
+
+/**
+ * A capitalised word inside a sentence (not its first word), or a word capitalised inside ("iPhone"):
+ * the shape names have in a transcript.
+ */
+const NAME_SHAPED = /(?<=[^\s.!?…]\s+)\p{Lu}[\p{L}\p{N}'’.&-]*|\b\p{Ll}+\p{Lu}[\p{L}\p{N}]*/gu;
+/** Capitalised words that are titles or common abbreviations, not names ("CEO", "AI", "PhD"). */
+const NOT_NAMES: ReadonlySet<string> = new Set(
+  'ai ml ceo cto coo cpo cfo phd gpu gpus cpu cpus api apis nlp llm llms ui ux ok okay tv mr mrs ms dr'.split(' '),
+);
+
+/**
+ * Whether a quote names something the question does not: a name-shaped word that is not a stopword,
+ * a title or abbreviation (`NOT_NAMES`), or one of the question's own words. "…the world's largest
+ * online social giving platform" names nothing that answers "Which company acquired JustGiving?".
+ */
+export function namesSomethingNew(question: string, quote: string): boolean {
+  const asked = new Set(splitWords(question));
+  for (const match of quote.matchAll(NAME_SHAPED)) {
+    const words = splitWords(match[0]);
+    if (words.length === 0) continue;
+    const word = words.join('');
+    if (STOPWORDS.has(word) || NOT_NAMES.has(word) || words.some((part) => asked.has(part))) continue;
+    if (/^\p{N}+$/u.test(word)) continue;
+    return true;
+  }
+  return false;
 }

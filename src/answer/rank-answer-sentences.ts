@@ -9,7 +9,14 @@ import { tokenize } from '../retrieval/tokenize.js';
 import type { IndexTables } from '../tables/index-tables.js';
 import { splitSentences } from '../util/split-sentences.js';
 import { salientTerms } from './question-coverage.js';
-import { answerTypeFit, type QuestionType, statesPerson, statesRole } from './question-type.js';
+import {
+  answerTypeFit,
+  asksForName,
+  namesSomethingNew,
+  type QuestionType,
+  statesPerson,
+  statesRole,
+} from './question-type.js';
 import type { ScoredSentence } from './score-sentences.js';
 
 /**
@@ -50,6 +57,9 @@ export function withoutWhoIsFollowUp(question: string): string {
   const match = WHO_IS_WITH_FOLLOW_UP.exec(question);
   return match ? `${match[1]!.trim()}?` : question;
 }
+
+/** For a question asking for a name ("Which university…?"), score factor for a sentence that names something. */
+const NAME_FACTOR = 1.2;
 
 /** Content words a sentence needs beyond the question's before it counts as saying something new. */
 const NEW_WORDS_FOR_FULL_CREDIT = 4;
@@ -151,6 +161,7 @@ export function rankAnswerSentences(options: {
   };
 
   const person = asksWhoSomeoneIs(options.question);
+  const asksName = asksForName(options.question);
   const adjusted = new Map<ScoredSentence, number>();
   for (const entry of scored) {
     const text = sentenceText(entry);
@@ -169,7 +180,8 @@ export function rankAnswerSentences(options: {
       : person !== undefined && GREETING.test(text) && !statesRole(text) && !statesPerson(text)
         ? GREETING_FACTOR
         : 1;
-    adjusted.set(entry, entry.score * passage * novelty * unfinished * self * answerTypeFit(type, text));
+    const named = asksName && namesSomethingNew(options.question, text) ? NAME_FACTOR : 1;
+    adjusted.set(entry, entry.score * passage * novelty * unfinished * self * named * answerTypeFit(type, text));
   }
   // Replies to the strongest host questions only: a weak question's reply is rarely on topic.
   const questions = scored

@@ -1,11 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import {
   ABSTENTION_TEXT,
+  askedTopic,
   asksForCount,
+  asksForYear,
   createExtractiveAnswerer,
   isWhenQuestion,
   questionSupport,
   speakersAskedFor,
+  statesAskedAmount,
   statesCount,
   unmentionedAbstentionText,
 } from '../../src/answer/extractive-answerer.js';
@@ -166,6 +169,81 @@ describe('createExtractiveAnswerer', () => {
         answerable,
       ]);
     }
+  });
+
+  test('"What did X say about Y?" is declined when X\'s quote says less than half of Y', async () => {
+    const chunk = (chunkId: string, speaker: string, text: string): Chunk => ({
+      ...sampleChunks[0]!,
+      chunkId,
+      ordinal: Number(chunkId.split('#')[1]),
+      speaker,
+      speakers: [speaker],
+      text,
+    });
+    const manning = chunk(
+      'moonlake#9',
+      'Chris Manning',
+      'Quantum physics is a lovely thing to read about on a weekend.',
+    );
+    // Someone else says the other words, so the index knows them and only the topic rule can decline.
+    const other = chunk('moonlake#10', 'swyx', 'Error correction hardware is still years away.');
+    const index = await createSampleIndex([...sampleChunks, manning, other]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([manning]), index });
+    const outcome = async (message: string) => {
+      const end = (await collect(answerer.answer({ message, history: [] }, {}))).at(-1);
+      return end?.type === 'end' ? [end.answer.answerable, end.answer.citations.length] : [];
+    };
+    expect(await outcome('What did Chris Manning say about quantum error correction hardware?')).toStrictEqual([
+      false,
+      0,
+    ]);
+    expect(await outcome('What did Chris Manning say about quantum physics?')).toStrictEqual([true, 1]);
+  });
+
+  test('"In what year…" and "How long…" are declined when no quote states a year or a span', async () => {
+    const boot: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'moonlake#11',
+      ordinal: 11,
+      text: 'The virtual machine boots quickly, and booting the virtual machine is what people notice first.',
+    };
+    const index = await createSampleIndex([...sampleChunks, boot]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([boot]), index });
+    for (const message of [
+      'How long does the virtual machine take to boot?',
+      'In what year did the virtual machine first boot?',
+    ]) {
+      const end = (await collect(answerer.answer({ message, history: [] }, {}))).at(-1);
+      expect(end?.type === 'end' ? [message, end.answer.answerable] : []).toStrictEqual([message, false]);
+    }
+    const end = (
+      await collect(
+        answerer.answer({ message: 'What do people notice first about the virtual machine?', history: [] }, {}),
+      )
+    ).at(-1);
+    expect(end?.type === 'end' ? end.answer.answerable : undefined).toBe(true);
+  });
+
+  test('"Which…?" is answered by a quote that names something, declined when none does', async () => {
+    const chunk = (ordinal: number, text: string): Chunk => ({
+      ...sampleChunks[0]!,
+      chunkId: `moonlake#${ordinal}`,
+      ordinal,
+      text,
+    });
+    const vague = chunk(12, 'We exported the worlds to a game engine people already know, and it worked well for us.');
+    const named = chunk(13, 'We exported the worlds to Unreal, a game engine people already know, and it worked well.');
+    const index = await createSampleIndex([...sampleChunks, vague, named]);
+    const message = 'Which game engine did they export the worlds to?';
+    const outcome = async (hits: Chunk[]) => {
+      const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever(hits), index, maxSentences: 1 });
+      const end = (await collect(answerer.answer({ message, history: [] }, {}))).at(-1);
+      return end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : undefined;
+    };
+    expect(await outcome([vague])).toStrictEqual([]);
+    expect(await outcome([named])).toStrictEqual([
+      'We exported the worlds to Unreal, a game engine people already know, and it worked well.',
+    ]);
   });
 
   test('a question asking for an amount prefers the sentence that states one', async () => {
@@ -460,11 +538,45 @@ test.each([
   ['How many GPUs did they train on?', true],
   ['How much did the seed round raise?', true],
   ['What percentage of users came back?', true],
-  ['How long does the first build take?', false],
+  ['What accuracy did the classifier reach?', true],
+  ['How long does the first build take?', true],
+  ['Roughly how often does he read a paper?', true],
+  // "exponentially" answers how fast; "how long into" asks for a time.
   ['How fast is demand growing?', false],
+  ['How long into the episode do they discuss pricing?', false],
   ['When do they say how much it costs?', false],
+  ['What is his advice about how long to keep training?', false],
 ])('asksForCount(%j) is %s', (question, expected) => {
   expect(asksForCount(question)).toBe(expected);
+});
+
+test.each([
+  ['In what year did Prophet acquire Altimeter?', true],
+  ['Which year did the lab open?', true],
+  ['What did they do last year?', false],
+])('asksForYear(%j) is %s', (question, expected) => {
+  expect(asksForYear(question)).toBe(expected);
+});
+
+test.each([
+  ['In what year did he start?', 'I started at my first startup back in 2001.', true],
+  ['In what year did he start?', 'It was two of us at the start.', false],
+  ['How long did it take to learn Python?', 'It took me two weeks to learn enough Python.', true],
+  ['How often does he read a paper?', 'My rule of thumb is a paper a day.', true],
+  ['How long does the VM take to boot?', 'The virtual machine is the most powerful thing.', false],
+  // A span of time answers "how long", not "how many".
+  ['How many users signed up?', 'Users sign up every day.', false],
+])('statesAskedAmount(%j, %j) is %s', (question, quote, expected) => {
+  expect(statesAskedAmount(question, quote)).toBe(expected);
+});
+
+test.each([
+  ['What did Yonatan Cohen say about Google’s claim of quantum supremacy?', 'Google’s claim of quantum supremacy'],
+  ['What does Felix think about local models?', 'local models'],
+  ['Who talked about building speech recognition for radio?', 'building speech recognition for radio'],
+  ['What is Moonlake building?', undefined],
+])('askedTopic(%j) is %j', (question, expected) => {
+  expect(askedTopic(question)).toBe(expected);
 });
 
 describe('speakersAskedFor', () => {

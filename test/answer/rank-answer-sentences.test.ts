@@ -37,3 +37,23 @@ test.each([
 ])('withoutWhoIsFollowUp(%j) is %j', (question, expected) => {
   expect(withoutWhoIsFollowUp(question)).toBe(expected);
 });
+
+test('for "Which…?" a sentence that names something ranks above an equal one that names nothing', async () => {
+  const chunk: Chunk = {
+    ...sampleChunks[0]!,
+    chunkId: 'moonlake#7',
+    ordinal: 7,
+    speaker: 'swyx',
+    speakers: ['swyx', 'Fan-yun Sun'],
+    text: 'swyx: We export our worlds to a game engine that many people know. Fan-yun Sun: We export our worlds to the Unreal game engine that people know.',
+  };
+  const index = await createSampleIndex([...sampleChunks, chunk]);
+  const rank = (question: string) => {
+    const scored = scoreSentences({ question, hits: [{ chunk, score: 1 }], index });
+    return rankAnswerSentences({ scored, question, type: 'what', index }).map((entry) => ({
+      speaker: entry.sentence.speaker,
+    }));
+  };
+  const which = rank('Which game engine do they export worlds to?');
+  expect(which.map((entry) => entry.speaker)).toStrictEqual(['Fan-yun Sun', 'swyx']);
+});
