@@ -552,6 +552,38 @@ export function askedTopic(question: string): string | undefined {
  */
 const MIN_TOPIC_SHARE = 0.5;
 
+/** A test one quote of an answer (with its speaker) must pass for the answer to answer the question. */
+type QuoteRequirement = (quote: { quote: string; speaker: string | null }) => boolean;
+
+/**
+ * What a question needs some quote of its answer to say: an amount or a year (`asksForCount`,
+ * `asksForYear`), a name (`asksForName`), the named speaker's own words (`speakersAskedFor`), most of
+ * the topic it asks about (`askedTopic`, not for "when" questions). Empty for most questions.
+ */
+function quoteRequirements(options: {
+  question: string;
+  index: IndexTables;
+  namedSpeakers: (question: string) => string[];
+  when: boolean;
+}): QuoteRequirement[] {
+  const { question, index } = options;
+  const requirements: QuoteRequirement[] = [];
+  if (asksForCount(question) || asksForYear(question))
+    requirements.push(({ quote }) => statesAskedAmount(question, quote));
+  if (asksForName(question)) requirements.push(({ quote }) => namesSomethingNew(question, quote));
+  const askedFor = speakersAskedFor(question, options.namedSpeakers);
+  if (askedFor.length > 0) requirements.push(({ speaker }) => speaker !== null && askedFor.includes(speaker));
+  // A "when" answer quotes where the topic starts, which need not say all of it.
+  const topic = options.when ? undefined : askedTopic(question);
+  if (topic !== undefined) {
+    const topicTerms = new Map(
+      [...new Set(tokenize(topic))].map((term) => [term, inverseDocumentFrequency(index, term)] as const),
+    );
+    requirements.push(({ quote }) => weightSaid(quote, topicTerms) >= MIN_TOPIC_SHARE);
+  }
+  return requirements;
+}
+
 /**
  * The offline answerer. Events: `sources` (the citations the answer uses, numbered 1…m, then the
  * other retrieved passages numbered on; when abstaining, the nearest passages), one `text-delta`
@@ -628,40 +660,12 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
         speaker: entry.sentence.speaker,
       }),
     );
-    // "How many…?", "How much…?" and "In what year…?" ask for an amount or a year: quotes that state
-    // none do not answer them.
-    if (
-      (asksForCount(question) || asksForYear(question)) &&
-      !citations.some((citation) => statesAskedAmount(question, citation.quote))
-    ) {
+    // What the question needs a quote to say: an amount, a year, a name, the named speaker's own
+    // words, the topic it asks about. Quotes that do not say it are no answer.
+    const requirements = quoteRequirements({ question, index, namedSpeakers, when });
+    if (!requirements.every((requirement) => citations.some((citation) => requirement(citation)))) {
       yield* decline(ABSTENTION_TEXT);
       return;
-    }
-    // "Which university…?" is not answered by a quote that names nothing.
-    if (asksForName(question) && !citations.some((citation) => namesSomethingNew(question, citation.quote))) {
-      yield* decline(ABSTENTION_TEXT);
-      return;
-    }
-    // "What did Felix say about…" is not answered by swyx's words.
-    const askedFor = speakersAskedFor(question, namedSpeakers);
-    if (
-      askedFor.length > 0 &&
-      !citations.some((citation) => citation.speaker !== null && askedFor.includes(citation.speaker))
-    ) {
-      yield* decline(ABSTENTION_TEXT);
-      return;
-    }
-    // "What did Yonatan say about Google's claim of quantum supremacy?" is not answered by his remark
-    // on "some quantum physics": a quote must say most of what the question asks about.
-    const topic = when ? undefined : askedTopic(question);
-    if (topic !== undefined) {
-      const topicTerms = new Map(
-        [...new Set(tokenize(topic))].map((term) => [term, inverseDocumentFrequency(index, term)] as const),
-      );
-      if (!citations.some((citation) => weightSaid(citation.quote, topicTerms) >= MIN_TOPIC_SHARE)) {
-        yield* decline(ABSTENTION_TEXT);
-        return;
-      }
     }
     const parts = citations.map((citation, position) => {
       const entry = chosen[position]!;
