@@ -467,13 +467,13 @@ export interface ExtractiveAnswererOptions {
 }
 
 /**
- * "How many…", "how much…", "what percentage…", "what accuracy…", "How long/old/big/far/often…": the
+ * "How many…", "how much…", "what percentage / accuracy / valuation…", "How long/old/big/far/often…": the
  * answer is a count or an amount, never a time. ("How fast…" is left out: "exponentially" answers it.)
  */
 export function asksForCount(question: string): boolean {
   return (
     !isWhenQuestion(question) &&
-    /\bhow (?:many|much)\b|\bwhat (?:number|percentage|amount|accuracy|score|price|size|frame rate)\b|^\s*(?:roughly |about |approximately )?how (?:long|old|big|large|far|often)\b/iu.test(
+    /\bhow (?:many|much)\b|\bwhat (?:number|percentage|amount|accuracy|score|price|cost|size|frame rate|valuation|revenue|salary|budget)\b|^\s*(?:roughly |about |approximately )?how (?:long|old|big|large|far|often)\b/iu.test(
       question,
     )
   );

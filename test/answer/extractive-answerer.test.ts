@@ -539,6 +539,7 @@ test.each([
   ['How much did the seed round raise?', true],
   ['What percentage of users came back?', true],
   ['What accuracy did the classifier reach?', true],
+  ['What valuation did Moonlake raise its seed round at?', true],
   ['How long does the first build take?', true],
   ['Roughly how often does he read a paper?', true],
   // "exponentially" answers how fast; "how long into" asks for a time.
