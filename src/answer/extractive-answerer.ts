@@ -3,15 +3,16 @@
  * It retrieves chunks, scores their sentences against the question, and answers with one to three
  * quoted sentences, each cited to the second it was said — or abstains when nothing supports an answer.
  */
-import type {
-  AnswerEvent,
-  Answerer,
-  ChatAnswer,
-  ChatRequest,
-  Chunk,
-  Citation,
-  Retriever,
-  SearchHit,
+import {
+  type AnswerEvent,
+  type Answerer,
+  type ChatAnswer,
+  type ChatRequest,
+  type Chunk,
+  type Citation,
+  chunkIdOf,
+  type Retriever,
+  type SearchHit,
 } from '../domain.js';
 import { createSpeakerMatcher } from '../retrieval/detect-speaker-intent.js';
 import { splitWords, tokenize } from '../retrieval/tokenize.js';
@@ -365,6 +366,8 @@ function chapterStart(options: {
   question: string;
   hits: SearchHit[];
   index: IndexTables;
+  /** Also the transcript's own headings (chunks' chapters), not only the episode's chapter list. */
+  headings?: boolean;
 }): (ScoredSentence & { chapterTitle: string }) | undefined {
   const { index } = options;
   const terms = questionTerms(index, options.question);
@@ -376,7 +379,17 @@ function chapterStart(options: {
     // Words of the episode's own title name what the whole episode is about, not a moment in it:
     // "world models" must not place a question about a Moonlake detail at "Why Build World Models".
     const episodeTerms = new Set(tokenize(episode?.title ?? ''));
-    for (const chapter of episode?.chapters ?? []) {
+    const chapters: Array<{ title: string; start: number | null }> = [...(episode?.chapters ?? [])];
+    if (options.headings) {
+      const listed = new Set(chapters.map((chapter) => chapter.title));
+      for (const chunk of index.chunks) {
+        if (chunk.episodeId !== episodeId || chunk.kind !== 'transcript' || !chunk.chapter) continue;
+        if (listed.has(chunk.chapter)) continue;
+        listed.add(chunk.chapter);
+        chapters.push({ title: chunk.chapter, start: chunk.start });
+      }
+    }
+    for (const chapter of chapters) {
       const titleTerms = [...new Set(tokenize(chapter.title))];
       const shared = titleTerms.filter((term) => terms.has(term) && !episodeTerms.has(term));
       if (shared.length < CHAPTER_MIN_SHARED_TERMS) continue;
@@ -399,6 +412,40 @@ function chapterStart(options: {
   // notes' "Meet Moonlake Founders"): then the chapter list's time says where it starts.
   const found = start === null ? undefined : sentenceAt({ chunks: transcript, seconds: start });
   return found ? { ...found, chapterTitle: title } : undefined;
+}
+
+/** Chunks of a chapter looked through for the reply to the question that opens it. */
+const CHAPTER_REPLY_CHUNKS = 4;
+
+/**
+ * The reply that opens a chapter: when the turn that opens it ends by asking, the first sentence of
+ * at least `MIN_QUOTE_WORDS` words that someone else then says, not itself a question. A chapter often
+ * opens with the host asking about its topic ("So how do you guys define world models?") and the
+ * guest answering; its title is the show's own label for that answer.
+ */
+function chapterReply(index: IndexTables, opening: ScoredSentence): ScoredSentence | undefined {
+  const opener = opening.sentence.speaker;
+  const isQuestion = (text: string) => /\?["'”’)]*$/u.test(text);
+  let asked = false;
+  let chunk: Chunk | undefined = opening.chunk;
+  for (let step = 0; chunk && step < CHAPTER_REPLY_CHUNKS; step++) {
+    if (chunk.chapter !== opening.chunk.chapter) return undefined;
+    for (const sentence of splitSentences(chunk)) {
+      if (chunk === opening.chunk && sentence.index < opening.sentence.index) continue;
+      const text = chunk.text.slice(sentence.start, sentence.end);
+      if (sentence.speaker === opener) {
+        // Whether the opener's last finished sentence asks: a trailing fragment leaves it as it was.
+        if (FINISHED_SENTENCE.test(text)) asked = isQuestion(text);
+        continue;
+      }
+      // Only a turn that ends by asking has a reply; an aside during a guest's monologue is not one.
+      if (!asked || sentence.speaker === null) return undefined;
+      if (isQuestion(text) || text.split(/\s+/u).filter(Boolean).length < MIN_QUOTE_WORDS) continue;
+      return { chunk, sentence, hitRank: 0, coverage: opening.coverage, score: opening.score };
+    }
+    chunk = index.chunkById.get(chunkIdOf(chunk.episodeId, chunk.ordinal + 1));
+  }
+  return undefined;
 }
 
 /** The first transcript sentence said at or after `seconds` (within a chunk that spans that time). */
@@ -618,11 +665,14 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     const ranked = rankAnswerSentences({ scored, question, type, index });
     const best = ranked[0];
     const when = type === 'when';
-    const chapter = when ? chapterStart({ question, hits, index }) : undefined;
+    const chapter = chapterStart({ question, hits, index, headings: !when });
+    // A content question worded like a chapter title is answered by the reply that opens the chapter.
+    const reply = when || person || !chapter ? undefined : chapterReply(index, chapter);
+    if (reply && best) ranked.unshift({ ...reply, score: best.score * 1.01 });
     // A name the corpus never says outweighs any word overlap: "Runway's Gen-4" matches "world model" passages.
     const { unmentioned, mostlyUnseen } = coverageEvidence({ question, index });
 
-    const support = chapter ? 1 : questionSupport({ question, hits, index });
+    const support = when && chapter ? 1 : questionSupport({ question, hits, index });
     function* decline(text: string): Generator<AnswerEvent> {
       const sources = nearestPassages({ scored, index, exclude: new Set(), firstNumber: 1, limit: ABSTENTION_SOURCES });
       yield { type: 'sources', citations: sources };

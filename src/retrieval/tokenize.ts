@@ -22,12 +22,14 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 const WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
 /**
- * Forms the suffix rules would send to the stem of another word: "founded" is not a form of
- * "found" (the past of "find") but of "founder", so "Who founded Moonlake?" meets "my co-founder".
+ * Words the suffix rules would send to the wrong stem, or miss: "founded" is not a form of "found"
+ * (the past of "find") but of "founder", so "Who founded Moonlake?" meets "my co-founder"; "vs" is
+ * "versus" ("World Models vs Video Generation").
  */
 const SAME_STEM_AS: ReadonlyMap<string, string> = new Map([
   ['founded', 'founder'],
   ['founding', 'founder'],
+  ['vs', 'versus'],
 ]);
 
 /**
@@ -36,10 +38,10 @@ const SAME_STEM_AS: ReadonlyMap<string, string> = new Map([
  * digit are left alone so short acronyms and numbers stay intact.
  */
 export function stem(word: string): string {
+  const irregular = SAME_STEM_AS.get(word);
+  if (irregular !== undefined) return irregular;
   let result = word;
   if (result.length < 4 || /\d/u.test(result)) return result;
-  const irregular = SAME_STEM_AS.get(result);
-  if (irregular !== undefined) return irregular;
   if (result.endsWith('ies') && result.length > 5) return `${result.slice(0, -3)}y`;
   // "processes", "finishes", "matches", "boxes": the plural adds "es" after a sibilant.
   if (/(?:ss|sh|ch|x|z)es$/u.test(result)) return result.slice(0, -2);

@@ -478,6 +478,44 @@ describe('createExtractiveAnswerer', () => {
     ).toBeLessThan(1);
   });
 
+  test('a question worded like a chapter that opens with a question is answered by the reply, not the question', async () => {
+    // The transcript's own heading (not in the episode's chapter list) names the topic.
+    const chapter = 'Defining World Models vs Video Generation';
+    const inChapter = (ordinal: number, speaker: string, text: string): Chunk => ({
+      ...sampleChunks[0]!,
+      chunkId: `moonlake#${ordinal}`,
+      ordinal,
+      chapter,
+      speaker,
+      speakers: [speaker],
+      text,
+      start: 300 + 20 * ordinal,
+      end: 320 + 20 * ordinal,
+      anchors: [{ offset: 0, seconds: 300 + 20 * ordinal, approximate: false }],
+    });
+    const asking = inChapter(
+      10,
+      'Vibhu',
+      'So how do you define world models? Lots of people do video generation. What is the difference from a video generation model? How do you paint that',
+    );
+    const replying = inChapter(
+      11,
+      'Chris Manning',
+      'Yes. This is subtle, because people look at generative video models and think the world is understood. But those videos do not predict what an action changes.',
+    );
+    const index = await createSampleIndex([...sampleChunks, asking, replying]);
+    const answer = async (message: string, hits: Chunk[]) => {
+      const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever(hits), index, maxSentences: 1 });
+      const end = (await collect(answerer.answer({ message, history: [] }, {}))).at(-1);
+      return end?.type === 'end' ? end.answer.citations.map((citation) => citation.speaker) : undefined;
+    };
+    expect(await answer('How does Moonlake think about world models versus video generation?', [asking])).toStrictEqual(
+      ['Chris Manning'],
+    );
+    // Worded unlike the heading, the best-matching sentence (the question) is quoted as before.
+    expect(await answer('What is the difference from a video generation model?', [asking])).toStrictEqual(['Vibhu']);
+  });
+
   test('the episode filter reaches retrieval', async () => {
     const { events } = await ask({ message: 'What storage does each agent get?', episodeIds: ['cowork'] });
     const sources = events[0]?.type === 'sources' ? events[0].citations : [];

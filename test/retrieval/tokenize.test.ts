@@ -49,6 +49,7 @@ describe('stem', () => {
     ['founding', 'founder'],
     ['founders', 'founder'],
     ['finding', 'find'],
+    ['vs', 'versus'],
   ])('%s → %s', (word, expected) => {
     expect(stem(word)).toBe(expected);
   });
