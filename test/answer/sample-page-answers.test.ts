@@ -45,6 +45,14 @@ function chunkOf(chunkId: string): Chunk {
 }
 
 describe('answers on the bundled sample', () => {
+  test("the issue's own examples: the founders, and the guest's answer rather than the host's question", async () => {
+    const founded = await ask('Who founded Moonlake?');
+    expect(founded.citations[0]?.quote).toContain('my co-founder, Sharon');
+    const versus = await ask('How does Moonlake think about world models versus video generation?');
+    expect(versus.citations[0]?.speaker).toBe('Chris Manning');
+    expect(versus.citations[0]?.quote).toContain('generative AI video models');
+  });
+
   test('the chapter lists are chunks of their own kind, never quoted for a content question', async () => {
     const lists = index.chunks.filter((chunk) => chunk.kind === 'chapters');
     expect(lists.map((chunk) => chunk.text.split('\n')[0])).toContain('00:00 Benchmarking Gets Hard');
