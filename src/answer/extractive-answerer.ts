@@ -27,7 +27,13 @@ import { unmentionedTerms, unseenWords } from './question-coverage.js';
 import { asksForName, isWhenQuestion, namesSomethingNew, questionType } from './question-type.js';
 import { asksWhoSomeoneIs, rankAnswerSentences, withoutWhoIsFollowUp } from './rank-answer-sentences.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
-import { inverseDocumentFrequency, questionTerms, type ScoredSentence, scoreSentences } from './score-sentences.js';
+import {
+  inverseDocumentFrequency,
+  questionTerms,
+  type ScoredSentence,
+  STATES_COUNT,
+  scoreSentences,
+} from './score-sentences.js';
 
 /** What the answer says when the corpus does not support one. */
 export const ABSTENTION_TEXT =
@@ -543,13 +549,6 @@ export function statesAskedAmount(question: string, quote: string): boolean {
   return statesCount(quote) || (ASKS_FOR_DURATION.test(question) && STATES_DURATION.test(quote));
 }
 
-/**
- * A count or amount: digits, or a number said in words ("twenty", "a couple of", "half a billion",
- * "twice"). "One" is left out, as speech says "one of the…" constantly, and so are "a few" and
- * "several": "we had a few users" does not say how many.
- */
-const STATES_COUNT =
-  /\p{N}|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent|half|couple|double|twice|triple)\b/iu;
 /** A year ("in 2016", "the 1990s") is a date, not a count. */
 const YEAR = /\b(?:1[89]|20)\d\d(?:['’]?s)?\b/gu;
 

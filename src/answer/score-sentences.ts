@@ -46,9 +46,24 @@ export function asksForQuantity(question: string): boolean {
   );
 }
 
-/** Digits or spelled-out amounts ("25", "$10,000", "ten minutes", "half"). */
-export const STATES_AMOUNT =
-  /\p{N}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozen|percent)\b/iu;
+/**
+ * Numbers said in words ("twenty", "a couple of", "half a billion", "twice"), except "one": speech
+ * says "one of the…" constantly. Neither "a few" nor "several" says how many.
+ */
+const NUMBER_WORDS =
+  'two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent|half|couple|double|twice|triple';
+
+/**
+ * Digits or an amount in words ("25", "$10,000", "ten minutes", "one hour"), for ranking: a
+ * sentence with "one" may state an amount.
+ */
+export const STATES_AMOUNT = new RegExp(`\\p{N}|\\b(?:one|${NUMBER_WORDS})\\b`, 'iu');
+
+/**
+ * Digits or a number in words without "one" (`NUMBER_WORDS`), for deciding that a quote states a
+ * count: "one of the things we learned" does not.
+ */
+export const STATES_COUNT = new RegExp(`\\p{N}|\\b(?:${NUMBER_WORDS})\\b`, 'iu');
 
 /**
  * BM25-style inverse document frequency over the index's chunks; a term the index never saw gets
