@@ -14,7 +14,6 @@ import {
   type Retriever,
   type SearchHit,
 } from '../domain.js';
-import { createSpeakerMatcher } from '../retrieval/detect-speaker-intent.js';
 import { splitWords, tokenize } from '../retrieval/tokenize.js';
 import type { IndexTables } from '../tables/index-tables.js';
 import { isQuotableKind } from '../util/classify-chunk.js';
@@ -642,7 +641,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
   const topK = options.topK ?? DEFAULT_TOP_K;
   const abstainBelow = options.abstainBelow ?? DEFAULT_ABSTAIN_BELOW;
   const maxSentences = options.maxSentences ?? 3;
-  const namedSpeakers = createSpeakerMatcher(index.lexical.speakers);
+  const { namedSpeakers } = index.lexical;
 
   async function* answer(
     request: ChatRequest,

@@ -114,6 +114,8 @@ export interface ChunkLexicalIndex {
   positionById: Map<string, number>;
   /** Every speaker named in the index, for matching names in questions. */
   speakers: Set<string>;
+  /** The index's speakers a question names (`createSpeakerMatcher` over `speakers`, built once). */
+  namedSpeakers: (question: string) => string[];
   /** BM25 over whole episodes (title + all chunk text); document n is `episodeIds[n]`. */
   episodes: Bm25Index;
   episodeIds: string[];
@@ -148,6 +150,7 @@ export function buildChunkLexicalIndex(
     bm25: Bm25Index.fromTerms(chunkTerms, parameters),
     positionById: new Map(chunks.map((chunk, position) => [chunk.chunkId, position])),
     speakers,
+    namedSpeakers: createSpeakerMatcher(speakers),
     episodes: Bm25Index.fromTerms([...episodeTerms.values()], parameters),
     episodeIds: [...episodeTerms.keys()],
   };
@@ -180,7 +183,7 @@ export function createRetriever(options: {
   const lexicalIndex = index.lexical;
   const { bm25, positionById } = lexicalIndex;
   const chunks = index.chunks;
-  const namedSpeakers = createSpeakerMatcher(lexicalIndex.speakers);
+  const { namedSpeakers } = lexicalIndex;
   const neighbours =
     tuning.contextWeight > 0 ? neighbourPositions({ chunks, positionById, window: tuning.contextWindow }) : [];
 
