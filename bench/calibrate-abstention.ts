@@ -2,8 +2,9 @@
  * `npx tsx bench/calibrate-abstention.ts [QA.jsonl] [--index DIR] [--max-false-abstention RATE]`:
  * measures the extractive answerer's abstention signals for every question of a labelled QA set on
  * a real index — the coverage evidence (`coverageEvidence`: names the index never mentions, or
- * mostly unseen words; either abstains on its own) and the support score (`questionSupport`) —
- * and prints the support
+ * mostly unseen words; either abstains on its own), whether the answerer declines with the support
+ * threshold off (its quote rules: a count, a year, a name, the named speaker, the topic), and the
+ * support score (`questionSupport`) — and prints the support
  * threshold `calibrateAbstention` picks under the criterion "most abstentions on unanswerable
  * questions with at most RATE (default 0.05) false abstentions", with its rates, and the rates of
  * the threshold currently shipped. Questions of kind `unanswerable` are the negatives.
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { abstentionRates, calibrateAbstention, type LabelledSupport } from '../src/answer/calibrate-abstention.js';
 import {
   coverageEvidence,
+  createExtractiveAnswerer,
   DEFAULT_ABSTAIN_BELOW,
   DEFAULT_TOP_K,
   questionSupport,
@@ -48,6 +50,14 @@ async function main(): Promise<void> {
       }),
     );
     const retriever = createRetriever({ index, embeddings });
+    // The answerer with the support threshold off: what it still declines, it declines whatever the threshold.
+    const unthresholded = createExtractiveAnswerer({ retriever, index, abstainBelow: 0 });
+    const declinesAnyway = async (question: string) => {
+      for await (const event of unthresholded.answer({ message: question, history: [] }, {})) {
+        if (event.type === 'end') return !event.answer.answerable;
+      }
+      return false;
+    };
     const rows: Array<Record<string, string | number>> = [];
     const samples: LabelledSupport[] = [];
     for (const item of items) {
@@ -56,12 +66,14 @@ async function main(): Promise<void> {
       const support = questionSupport({ question: item.question, hits, index });
       const { unmentioned, mostlyUnseen } = coverageEvidence({ question: item.question, index });
       const answerable = item.kind !== 'unanswerable';
-      samples.push({ support, answerable, uncovered: unmentioned.length > 0 || mostlyUnseen });
+      const declined = await declinesAnyway(item.question);
+      samples.push({ support, answerable, uncovered: unmentioned.length > 0 || mostlyUnseen || declined });
       rows.push({
         id: item.id,
         kind: item.kind,
         support: support.toFixed(3),
         unmentioned: mostlyUnseen ? `${unmentioned.join(', ')} (mostly unseen)` : unmentioned.join(', '),
+        'declined anyway': declined ? 'yes' : '',
         question: item.question.slice(0, 60),
       });
     }
