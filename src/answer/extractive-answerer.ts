@@ -19,7 +19,7 @@ import type { IndexTables } from '../tables/index-tables.js';
 import { isQuotableKind } from '../util/classify-chunk.js';
 import { type Sentence, splitSentences } from '../util/split-sentences.js';
 import { timeAtOffset } from '../util/time-label.js';
-import { evidenceSupport, weightSaid } from './answer-evidence.js';
+import { evidenceSupport, isTermVariant, weightSaid } from './answer-evidence.js';
 import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
 import { unmentionedTerms, unseenWords } from './question-coverage.js';
@@ -542,10 +542,41 @@ export function asksForYear(question: string): boolean {
 }
 const STATES_YEAR = /\b(?:1[89]|20)\d\d\b|['’]\d\d\b/u;
 
-/** Whether a quote states what a count, amount or year question asks for (`asksForCount`, `asksForYear`). */
+/** Counted things too general to look for in a quote: "how many people" is answered by "600 registrations". */
+const GENERIC_COUNTED: ReadonlySet<string> = new Set(
+  tokenize('people persons folks times ways things ones kinds types'),
+);
+
+/**
+ * What "How many …" counts: the index terms of the words after "how many", up to the first stopword
+ * (three at most) — "GPUs" in "How many GPUs were used…", "ranked matches" in "How many ranked matches
+ * had…". Undefined for other questions and for general words (`GENERIC_COUNTED`).
+ */
+export function countedThing(question: string): string[] | undefined {
+  const after = /\bhow many\s+(.*)$/iu.exec(question)?.[1];
+  if (after === undefined) return undefined;
+  const words: string[] = [];
+  for (const word of splitWords(after).slice(0, 3)) {
+    const [term] = tokenize(word);
+    if (term === undefined) break;
+    words.push(term);
+  }
+  return words.length === 0 || words.some((term) => GENERIC_COUNTED.has(term)) ? undefined : words;
+}
+
+/**
+ * Whether a quote states what a count, amount or year question asks for (`asksForCount`, `asksForYear`):
+ * a year; a number, and for "How many X" also X (`countedThing`, in any form `isTermVariant` allows);
+ * for "how long / often" a span of time.
+ */
 export function statesAskedAmount(question: string, quote: string): boolean {
   if (asksForYear(question)) return STATES_YEAR.test(quote);
-  return statesCount(quote) || (ASKS_FOR_DURATION.test(question) && STATES_DURATION.test(quote));
+  if (ASKS_FOR_DURATION.test(question) && STATES_DURATION.test(quote)) return true;
+  if (!statesCount(quote)) return false;
+  const counted = countedThing(question);
+  if (!counted) return true;
+  const said = tokenize(quote);
+  return counted.some((term) => said.some((other) => isTermVariant(term, other)));
 }
 
 /** A year ("in 2016", "the 1990s") is a date, not a count. */
@@ -597,8 +628,8 @@ export function askedTopic(question: string): string | undefined {
  */
 const MIN_TOPIC_SHARE = 0.5;
 
-/** A test one quote of an answer (with its speaker) must pass for the answer to answer the question. */
-type QuoteRequirement = (quote: { quote: string; speaker: string | null }) => boolean;
+/** A test one quote of an answer must pass for the answer to answer the question. */
+type QuoteRequirement = (citation: Pick<Citation, 'quote' | 'speaker' | 'episodeId'>) => boolean;
 
 /**
  * What a question needs some quote of its answer to say: an amount or a year (`asksForCount`,
@@ -615,7 +646,11 @@ function quoteRequirements(options: {
   const requirements: QuoteRequirement[] = [];
   if (asksForCount(question) || asksForYear(question))
     requirements.push(({ quote }) => statesAskedAmount(question, quote));
-  if (asksForName(question)) requirements.push(({ quote }) => namesSomethingNew(question, quote));
+  if (asksForName(question)) {
+    const participants = (episodeId: string) =>
+      new Set(index.chunks.filter((chunk) => chunk.episodeId === episodeId).flatMap((chunk) => chunk.speakers));
+    requirements.push(({ quote, episodeId }) => namesSomethingNew(question, quote, participants(episodeId)));
+  }
   const askedFor = speakersAskedFor(question, options.namedSpeakers);
   if (askedFor.length > 0) requirements.push(({ speaker }) => speaker !== null && askedFor.includes(speaker));
   // A "when" answer quotes where the topic starts, which need not say all of it.

@@ -104,16 +104,18 @@ const NOT_NAMES: ReadonlySet<string> = new Set(
 
 /**
  * Whether a quote names something the question does not: a name-shaped word that is not a stopword,
- * a title or abbreviation (`NOT_NAMES`), or one of the question's own words. "…the world's largest
- * online social giving platform" names nothing that answers "Which company acquired JustGiving?".
+ * a title or abbreviation (`NOT_NAMES`), one of the question's own words, or part of the name of one of
+ * `participants` (the people in the conversation: "Welcome, Natalie" names no city). "…the world's
+ * largest online social giving platform" names nothing that answers "Which company acquired JustGiving?".
  */
-export function namesSomethingNew(question: string, quote: string): boolean {
-  const asked = new Set(splitWords(question));
+export function namesSomethingNew(question: string, quote: string, participants: Iterable<string> = []): boolean {
+  const known = new Set(splitWords(question));
+  for (const participant of participants) for (const word of splitWords(participant)) known.add(word);
   for (const match of quote.matchAll(NAME_SHAPED)) {
     const words = splitWords(match[0]);
     if (words.length === 0) continue;
     const word = words.join('');
-    if (STOPWORDS.has(word) || NOT_NAMES.has(word) || words.some((part) => asked.has(part))) continue;
+    if (STOPWORDS.has(word) || NOT_NAMES.has(word) || words.some((part) => known.has(part))) continue;
     if (/^\p{N}+$/u.test(word)) continue;
     return true;
   }

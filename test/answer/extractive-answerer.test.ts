@@ -4,6 +4,7 @@ import {
   askedTopic,
   asksForCount,
   asksForYear,
+  countedThing,
   createExtractiveAnswerer,
   isWhenQuestion,
   questionSupport,
@@ -590,6 +591,15 @@ test.each([
 });
 
 test.each([
+  ['How many GPUs were used to train the model?', ['gpus']],
+  ['How many ranked matches had AlphaStar won?', ['rank', 'match']],
+  ['How many people work there?', undefined],
+  ['How much did it cost?', undefined],
+])('countedThing(%j) is %j', (question, expected) => {
+  expect(countedThing(question)).toStrictEqual(expected);
+});
+
+test.each([
   ['In what year did Prophet acquire Altimeter?', true],
   ['Which year did the lab open?', true],
   ['What did they do last year?', false],
@@ -605,6 +615,10 @@ test.each([
   ['How long does the VM take to boot?', 'The virtual machine is the most powerful thing.', false],
   // A span of time answers "how long", not "how many".
   ['How many users signed up?', 'Users sign up every day.', false],
+  // "How many X" needs X beside a number, unless X is as general as "people".
+  ['How many GPUs were used to train it?', 'We trained it on 48 GPUs.', true],
+  ['How many submissions did the hackathon get?', 'Let me say two sentences about the hackathon.', false],
+  ['How many people signed up?', 'Within a couple of days we had 600 registrations.', true],
 ])('statesAskedAmount(%j, %j) is %s', (question, quote, expected) => {
   expect(statesAskedAmount(question, quote)).toBe(expected);
 });

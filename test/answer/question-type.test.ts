@@ -37,3 +37,10 @@ test.each([
 ])('namesSomethingNew(%j, %j) is %s', (question, quote, expected) => {
   expect(namesSomethingNew(question, quote)).toBe(expected);
 });
+
+test('the names of the people in the conversation are not new names', () => {
+  const question = 'In which city did Daniel and Natalie first meet?';
+  const quote = 'I am super-pumped this week, because Natalie Pistunovich is with us.';
+  expect(namesSomethingNew(question, quote)).toBe(true);
+  expect(namesSomethingNew(question, quote, ['Daniel Whitenack', 'Natalie Pistunovich'])).toBe(false);
+});
