@@ -249,6 +249,25 @@ function throughSentenceEnd(entry: ScoredSentence, span: QuoteSpan): QuoteSpan {
   return { start: span.start, end };
 }
 
+/** Sentences a quote may take in past its length limit to say what the question asks. */
+const CONTINUING_SENTENCES = 2;
+
+/**
+ * The span carried on through each of the next `CONTINUING_SENTENCES` finished sentences the same
+ * speaker says in the chunk, shortest first.
+ */
+function continuedSpans(entry: ScoredSentence, span: QuoteSpan): QuoteSpan[] {
+  const spans: QuoteSpan[] = [];
+  for (const sentence of splitSentences(entry.chunk)) {
+    if (sentence.start < span.end) continue;
+    const text = entry.chunk.text.slice(sentence.start, sentence.end);
+    if (spans.length >= CONTINUING_SENTENCES || sentence.speaker !== entry.sentence.speaker) break;
+    if (!FINISHED_SENTENCE.test(text)) break;
+    spans.push({ start: span.start, end: sentence.end });
+  }
+  return spans;
+}
+
 /** Opening transcript chunks of an episode searched for a guest's introduction. */
 const INTRODUCTION_CHUNKS = 3;
 /** Most chunks added as candidates for a "Who is X?" answer. */
@@ -734,19 +753,37 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
           firstPassage: hits[0]?.chunk.chunkId,
           spanOf: answerSpan,
         });
-    const citations = chosen.map((entry, position) =>
+    const citeAt = (entry: ScoredSentence, position: number, span: QuoteSpan) =>
       buildCitation({
         n: position + 1,
         chunk: entry.chunk,
-        span: answerSpan(entry),
+        span,
         manifest: index.manifest,
         speaker: entry.sentence.speaker,
-      }),
-    );
+      });
+    const citations = chosen.map((entry, position) => citeAt(entry, position, answerSpan(entry)));
     // What the question needs a quote to say: an amount, a year, a name, the named speaker's own
     // words, the topic it asks about. Quotes that do not say it are no answer.
     const requirements = quoteRequirements({ question, index, namedSpeakers, when });
-    if (!requirements.every((requirement) => citations.some((citation) => requirement(citation)))) {
+    const met = () => requirements.every((requirement) => citations.some((citation) => requirement(citation)));
+    // The fact is often the speaker's next sentence ("…the first areas where we deployed machine learning
+    // models. This was back in 2010."), left out by the quote's length limit: a quote may take it in.
+    for (let position = 0; position < chosen.length && !met(); position++) {
+      const entry = chosen[position]!;
+      for (const span of continuedSpans(entry, answerSpan(entry))) {
+        const longer = citeAt(entry, position, span);
+        if (
+          requirements.every(
+            (requirement) =>
+              requirement(longer) || citations.some((other, at) => at !== position && requirement(other)),
+          )
+        ) {
+          citations[position] = longer;
+          break;
+        }
+      }
+    }
+    if (!met()) {
       yield* decline(ABSTENTION_TEXT);
       return;
     }

@@ -247,6 +247,28 @@ describe('createExtractiveAnswerer', () => {
     ]);
   });
 
+  test('a quote takes in the next sentence past its length limit when that one states the amount asked', async () => {
+    const long = `Building the conference schedule app was ${'really quite a fun and interesting little '.repeat(10)}project for me.`;
+    const app: Chunk = {
+      ...sampleChunks[0]!,
+      chunkId: 'dreamer#8',
+      episodeId: 'dreamer',
+      episodeTitle: 'Dreamer: Agents for Everyone',
+      ordinal: 8,
+      speaker: 'David Singleton',
+      speakers: ['David Singleton'],
+      text: `${long} It took me about 25 minutes of wall clock time on it.`,
+    };
+    const index = await createSampleIndex([...sampleChunks, app]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([app]), index, maxSentences: 1 });
+    const end = (
+      await collect(
+        answerer.answer({ message: 'How much time did building the conference schedule app take?', history: [] }, {}),
+      )
+    ).at(-1);
+    expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([app.text]);
+  });
+
   test('a question asking for an amount prefers the sentence that states one', async () => {
     // Two speakers, so the quote's context (the same speaker's sentences around it) stays out.
     const time: Chunk = {
