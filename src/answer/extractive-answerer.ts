@@ -268,6 +268,23 @@ function continuedSpans(entry: ScoredSentence, span: QuoteSpan): QuoteSpan[] {
   return spans;
 }
 
+/**
+ * The first `CONTINUING_SENTENCES` finished sentences of the chunk after `entry`'s, while the same
+ * speaker says them: where a quote cut off by its chunk's end goes on.
+ */
+function carriedOn(index: IndexTables, entry: ScoredSentence): ScoredSentence[] {
+  const next = index.chunkById.get(chunkIdOf(entry.chunk.episodeId, entry.chunk.ordinal + 1));
+  if (next?.kind !== 'transcript' || entry.sentence.speaker === null) return [];
+  const sentences: ScoredSentence[] = [];
+  for (const sentence of splitSentences(next)) {
+    const text = next.text.slice(sentence.start, sentence.end);
+    if (sentences.length >= CONTINUING_SENTENCES || sentence.speaker !== entry.sentence.speaker) break;
+    if (!FINISHED_SENTENCE.test(text)) break;
+    sentences.push({ chunk: next, sentence, hitRank: entry.hitRank, coverage: 0, score: 0 });
+  }
+  return sentences;
+}
+
 /** Opening transcript chunks of an episode searched for a guest's introduction. */
 const INTRODUCTION_CHUNKS = 3;
 /** Most chunks added as candidates for a "Who is X?" answer. */
@@ -781,6 +798,19 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
           citations[position] = longer;
           break;
         }
+      }
+    }
+    // …or, when the chunk ends first, in what the speaker says at the start of the next chunk: quoted too.
+    const lead = chosen[0];
+    const endsChunk = (entry: ScoredSentence) =>
+      answerSpan(entry).end >= (splitSentences(entry.chunk).at(-1)?.start ?? Number.POSITIVE_INFINITY);
+    const carried = !met() && !when && lead && endsChunk(lead) ? carriedOn(index, lead) : [];
+    for (const span of carried.map((entry) => ({ start: carried[0]!.sentence.start, end: entry.sentence.end }))) {
+      const more = citeAt(carried[0]!, citations.length, span);
+      if (requirements.every((requirement) => requirement(more) || citations.some((other) => requirement(other)))) {
+        chosen.push(carried[0]!);
+        citations.push(more);
+        break;
       }
     }
     if (!met()) {

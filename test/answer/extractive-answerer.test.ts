@@ -233,7 +233,7 @@ describe('createExtractiveAnswerer', () => {
       text,
     });
     const vague = chunk(12, 'We exported the worlds to a game engine people already know, and it worked well for us.');
-    const named = chunk(13, 'We exported the worlds to Unreal, a game engine people already know, and it worked well.');
+    const named = chunk(15, 'We exported the worlds to Unreal, a game engine people already know, and it worked well.');
     const index = await createSampleIndex([...sampleChunks, vague, named]);
     const message = 'Which game engine did they export the worlds to?';
     const outcome = async (hits: Chunk[]) => {
@@ -267,6 +267,39 @@ describe('createExtractiveAnswerer', () => {
       )
     ).at(-1);
     expect(end?.type === 'end' ? end.answer.citations.map((citation) => citation.quote) : []).toStrictEqual([app.text]);
+  });
+
+  test("when the chunk ends before the amount asked, the speaker's next sentence in the next chunk is quoted too", async () => {
+    const part = (ordinal: number, text: string, seconds: number): Chunk => ({
+      ...sampleChunks[0]!,
+      chunkId: `dreamer#${ordinal}`,
+      episodeId: 'dreamer',
+      episodeTitle: 'Dreamer: Agents for Everyone',
+      ordinal,
+      speaker: 'David Singleton',
+      speakers: ['David Singleton'],
+      text,
+      anchors: [{ offset: 0, seconds, approximate: false }],
+    });
+    const first = part(
+      20,
+      'Building the conference schedule app on Dreamer was my favourite project this spring.',
+      600,
+    );
+    const second = part(21, 'It took me about 25 minutes in all. Then I shared it with everyone.', 630);
+    const index = await createSampleIndex([...sampleChunks, first, second]);
+    const answerer = createExtractiveAnswerer({ retriever: createFixedRetriever([first]), index, maxSentences: 1 });
+    const end = (
+      await collect(
+        answerer.answer({ message: 'How much time did building the conference schedule app take?', history: [] }, {}),
+      )
+    ).at(-1);
+    expect(
+      end?.type === 'end' ? end.answer.citations.map((citation) => [citation.chunkId, citation.quote]) : [],
+    ).toStrictEqual([
+      ['dreamer#20', 'Building the conference schedule app on Dreamer was my favourite project this spring.'],
+      ['dreamer#21', 'It took me about 25 minutes in all.'],
+    ]);
   });
 
   test('a question asking for an amount prefers the sentence that states one', async () => {
