@@ -665,7 +665,7 @@ export function askedTopic(question: string): string | undefined {
 const MIN_TOPIC_SHARE = 0.5;
 
 /** A test one quote of an answer must pass for the answer to answer the question. */
-type QuoteRequirement = (citation: Pick<Citation, 'quote' | 'speaker' | 'episodeId'>) => boolean;
+type QuoteRequirement = (citation: Pick<Citation, 'quote' | 'speaker' | 'episodeId' | 'episodeTitle'>) => boolean;
 
 /**
  * What a question needs some quote of its answer to say: an amount or a year (`asksForCount`,
@@ -695,7 +695,11 @@ function quoteRequirements(options: {
     const topicTerms = new Map(
       [...new Set(tokenize(topic))].map((term) => [term, inverseDocumentFrequency(index, term)] as const),
     );
-    requirements.push(({ quote }) => weightSaid(quote, topicTerms) >= MIN_TOPIC_SHARE);
+    // An episode's title says what all of it is about: "What do they say about Voxtral TTS, Forge,
+    // Leanstral…?" (the page's starter for that episode) is answered by any quote of that episode.
+    requirements.push(
+      ({ quote, episodeTitle }) => weightSaid(`${quote} ${episodeTitle}`, topicTerms) >= MIN_TOPIC_SHARE,
+    );
   }
   return requirements;
 }

@@ -11,6 +11,7 @@ import { createExtractiveAnswerer } from '../../src/answer/extractive-answerer.j
 import type { Answerer, ChatAnswer, Chunk } from '../../src/domain.js';
 import { createRetriever } from '../../src/retrieval/create-retriever.js';
 import type { IndexTables } from '../../src/tables/index-tables.js';
+import { starterQuestions } from '../../web/src/starter-questions.js';
 import { HashingEmbeddings } from '../support/hashing-embeddings.js';
 import { createInMemoryIndex } from '../support/in-memory-index.js';
 
@@ -45,6 +46,14 @@ function chunkOf(chunkId: string): Chunk {
 }
 
 describe('answers on the bundled sample', () => {
+  test('every starter question the page offers for the sample is answered, none declined', async () => {
+    const questions = starterQuestions(index.manifest.episodes, 8);
+    expect(questions.length).toBe(8);
+    const declined: string[] = [];
+    for (const question of questions) if (!(await ask(question)).answerable) declined.push(question);
+    expect(declined).toStrictEqual([]);
+  });
+
   test("the issue's own examples: the founders, and the guest's answer rather than the host's question", async () => {
     const founded = await ask('Who founded Moonlake?');
     expect(founded.citations[0]?.quote).toContain('my co-founder, Sharon');
