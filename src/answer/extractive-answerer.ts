@@ -432,7 +432,13 @@ function chapterStart(options: {
     }
     for (const chapter of chapters) {
       const titleTerms = [...new Set(tokenize(chapter.title))];
-      const shared = titleTerms.filter((term) => terms.has(term) && !episodeTerms.has(term));
+      // A question that says every word of a title with more in it than the episode's own subject ("Why
+      // build world models?" for "Why Build World Models" in the Moonlake episode) names the chapter itself.
+      const whole =
+        titleTerms.length >= CHAPTER_MIN_SHARED_TERMS &&
+        titleTerms.every((term) => terms.has(term)) &&
+        titleTerms.some((term) => !episodeTerms.has(term));
+      const shared = titleTerms.filter((term) => terms.has(term) && (whole || !episodeTerms.has(term)));
       if (shared.length < CHAPTER_MIN_SHARED_TERMS) continue;
       const weigh = (list: string[]) => list.reduce((sum, term) => sum + inverseDocumentFrequency(index, term), 0);
       const precision = weigh(shared) / weigh(titleTerms);

@@ -60,6 +60,10 @@ describe('answers on the bundled sample', () => {
     const versus = await ask('How does Moonlake think about world models versus video generation?');
     expect(versus.citations[0]?.speaker).toBe('Chris Manning');
     expect(versus.citations[0]?.quote).toContain('generative AI video models');
+    // A starter built from the chapter list's "Why Build World Models": swyx asks it, Fan-yun Sun answers.
+    const why = await ask('Why build world models?');
+    expect(why.citations[0]?.speaker).toBe('Fan-yun Sun');
+    expect(why.citations[0]?.quote).toContain('Nvidia research');
   });
 
   test('the chapter lists are chunks of their own kind, never quoted for a content question', async () => {
