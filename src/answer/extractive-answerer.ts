@@ -24,7 +24,13 @@ import { boundHistory } from './bound-history.js';
 import { buildCitation, type QuoteSpan } from './citations.js';
 import { unmentionedTerms, unseenWords } from './question-coverage.js';
 import { asksForName, isWhenQuestion, namesSomethingNew, questionType } from './question-type.js';
-import { asksWhoSomeoneIs, rankAnswerSentences, withoutWhoIsFollowUp } from './rank-answer-sentences.js';
+import {
+  asksWhoSomeoneIs,
+  isQuestionSentence,
+  nextChunk,
+  rankAnswerSentences,
+  withoutWhoIsFollowUp,
+} from './rank-answer-sentences.js';
 import { rewriteQuestionHeuristically } from './rewrite-question.js';
 import {
   inverseDocumentFrequency,
@@ -253,36 +259,39 @@ function throughSentenceEnd(entry: ScoredSentence, span: QuoteSpan): QuoteSpan {
 const CONTINUING_SENTENCES = 2;
 
 /**
- * The span carried on through each of the next `CONTINUING_SENTENCES` finished sentences the same
- * speaker says in the chunk, shortest first.
+ * The next `CONTINUING_SENTENCES` finished sentences of `chunk` from `offset` on, while `speaker` says
+ * them: where a quote of theirs goes on.
  */
-function continuedSpans(entry: ScoredSentence, span: QuoteSpan): QuoteSpan[] {
-  const spans: QuoteSpan[] = [];
-  for (const sentence of splitSentences(entry.chunk)) {
-    if (sentence.start < span.end) continue;
-    const text = entry.chunk.text.slice(sentence.start, sentence.end);
-    if (spans.length >= CONTINUING_SENTENCES || sentence.speaker !== entry.sentence.speaker) break;
-    if (!FINISHED_SENTENCE.test(text)) break;
-    spans.push({ start: span.start, end: sentence.end });
-  }
-  return spans;
-}
-
-/**
- * The first `CONTINUING_SENTENCES` finished sentences of the chunk after `entry`'s, while the same
- * speaker says them: where a quote cut off by its chunk's end goes on.
- */
-function carriedOn(index: IndexTables, entry: ScoredSentence): ScoredSentence[] {
-  const next = index.chunkById.get(chunkIdOf(entry.chunk.episodeId, entry.chunk.ordinal + 1));
-  if (next?.kind !== 'transcript' || entry.sentence.speaker === null) return [];
-  const sentences: ScoredSentence[] = [];
-  for (const sentence of splitSentences(next)) {
-    const text = next.text.slice(sentence.start, sentence.end);
-    if (sentences.length >= CONTINUING_SENTENCES || sentence.speaker !== entry.sentence.speaker) break;
-    if (!FINISHED_SENTENCE.test(text)) break;
-    sentences.push({ chunk: next, sentence, hitRank: entry.hitRank, coverage: 0, score: 0 });
+function speakerGoesOn(chunk: Chunk, offset: number, speaker: string | null): Sentence[] {
+  const sentences: Sentence[] = [];
+  for (const sentence of splitSentences(chunk)) {
+    if (sentence.start < offset) continue;
+    if (sentences.length >= CONTINUING_SENTENCES || sentence.speaker !== speaker) break;
+    if (!FINISHED_SENTENCE.test(chunk.text.slice(sentence.start, sentence.end))) break;
+    sentences.push(sentence);
   }
   return sentences;
+}
+
+/** The span carried on through each of the speaker's next sentences in its chunk, shortest first. */
+function continuedSpans(entry: ScoredSentence, span: QuoteSpan): QuoteSpan[] {
+  return speakerGoesOn(entry.chunk, span.end, entry.sentence.speaker).map((sentence) => ({
+    start: span.start,
+    end: sentence.end,
+  }));
+}
+
+/** The speaker's first sentences in the chunk after `entry`'s: where a quote cut off by its chunk's end goes on. */
+function carriedOn(index: IndexTables, entry: ScoredSentence): ScoredSentence[] {
+  const next = nextChunk(index, entry.chunk);
+  if (next?.kind !== 'transcript' || entry.sentence.speaker === null) return [];
+  return speakerGoesOn(next, 0, entry.sentence.speaker).map((sentence) => ({
+    chunk: next,
+    sentence,
+    hitRank: entry.hitRank,
+    coverage: 0,
+    score: 0,
+  }));
 }
 
 /** Opening transcript chunks of an episode searched for a guest's introduction. */
@@ -312,9 +321,7 @@ function introductionChunks(options: { index: IndexTables; hits: SearchHit[]; pe
 /** The chunk right before `chunk` in its episode, if the index has it. */
 function previousChunk(index: IndexTables, chunk: Chunk): Chunk | undefined {
   if (chunk.ordinal === 0) return undefined;
-  return index.chunks.find(
-    (candidate) => candidate.episodeId === chunk.episodeId && candidate.ordinal === chunk.ordinal - 1,
-  );
+  return index.chunkById.get(chunkIdOf(chunk.episodeId, chunk.ordinal - 1));
 }
 
 /**
@@ -472,7 +479,6 @@ const CHAPTER_REPLY_CHUNKS = 4;
  */
 function chapterReply(index: IndexTables, opening: ScoredSentence): ScoredSentence | undefined {
   const opener = opening.sentence.speaker;
-  const isQuestion = (text: string) => /\?["'”’)]*$/u.test(text);
   let asked = false;
   let chunk: Chunk | undefined = opening.chunk;
   for (let step = 0; chunk && step < CHAPTER_REPLY_CHUNKS; step++) {
@@ -482,15 +488,15 @@ function chapterReply(index: IndexTables, opening: ScoredSentence): ScoredSenten
       const text = chunk.text.slice(sentence.start, sentence.end);
       if (sentence.speaker === opener) {
         // Whether the opener's last finished sentence asks: a trailing fragment leaves it as it was.
-        if (FINISHED_SENTENCE.test(text)) asked = isQuestion(text);
+        if (FINISHED_SENTENCE.test(text)) asked = isQuestionSentence(text);
         continue;
       }
       // Only a turn that ends by asking has a reply; an aside during a guest's monologue is not one.
       if (!asked || sentence.speaker === null) return undefined;
-      if (isQuestion(text) || text.split(/\s+/u).filter(Boolean).length < MIN_QUOTE_WORDS) continue;
+      if (isQuestionSentence(text) || text.split(/\s+/u).filter(Boolean).length < MIN_QUOTE_WORDS) continue;
       return { chunk, sentence, hitRank: 0, coverage: opening.coverage, score: opening.score };
     }
-    chunk = index.chunkById.get(chunkIdOf(chunk.episodeId, chunk.ordinal + 1));
+    chunk = nextChunk(index, chunk);
   }
   return undefined;
 }

@@ -84,12 +84,13 @@ function sentenceText(entry: ScoredSentence): string {
   return entry.chunk.text.slice(entry.sentence.start, entry.sentence.end);
 }
 
-function isQuestionSentence(text: string): boolean {
+/** A sentence that asks: it ends with "?" (before any closing quotes or brackets). */
+export function isQuestionSentence(text: string): boolean {
   return /\?["'”’)]*$/u.test(text);
 }
 
 /** The chunk after `chunk` in its episode, if the index has it (ids are `episodeId#ordinal`). */
-function nextChunk(index: IndexTables, chunk: Chunk): Chunk | undefined {
+export function nextChunk(index: IndexTables, chunk: Chunk): Chunk | undefined {
   return index.chunkById.get(chunkIdOf(chunk.episodeId, chunk.ordinal + 1));
 }
 
