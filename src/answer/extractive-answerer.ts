@@ -400,6 +400,38 @@ function topicStart(options: {
   return candidates[0] ?? best;
 }
 
+/** A heading of a transcript (a chunk's chapter) and the start of its first chunk. */
+interface Heading {
+  title: string;
+  start: number | null;
+}
+
+/** What the answerer looks up per episode: who speaks in it, and its transcript's headings in order. */
+interface EpisodeOutline {
+  speakers: Set<string>;
+  headings: Heading[];
+}
+
+/** Every episode's outline, in one pass over the index's chunks (built once per answerer, on first use). */
+function outlineEpisodes(chunks: readonly Chunk[]): Map<string, EpisodeOutline> {
+  const outlines = new Map<string, EpisodeOutline>();
+  const seen = new Set<string>();
+  for (const chunk of chunks) {
+    let outline = outlines.get(chunk.episodeId);
+    if (!outline) {
+      outline = { speakers: new Set(), headings: [] };
+      outlines.set(chunk.episodeId, outline);
+    }
+    for (const speaker of chunk.speakers) outline.speakers.add(speaker);
+    if (chunk.kind !== 'transcript' || !chunk.chapter) continue;
+    const key = `${chunk.episodeId}\u0000${chunk.chapter}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    outline.headings.push({ title: chunk.chapter, start: chunk.start });
+  }
+  return outlines;
+}
+
 /** A chapter title must share at least this many terms with the question… */
 const CHAPTER_MIN_SHARED_TERMS = 2;
 /** …carrying at least this share of the title's IDF weight. */
@@ -414,8 +446,8 @@ function chapterStart(options: {
   question: string;
   hits: SearchHit[];
   index: IndexTables;
-  /** Also the transcript's own headings (chunks' chapters), not only the episode's chapter list. */
-  headings?: boolean;
+  /** Also these transcript headings of an episode (`outlineEpisodes`), not only its chapter list. */
+  headingsOf?: ((episodeId: string) => readonly Heading[]) | undefined;
 }): (ScoredSentence & { chapterTitle: string }) | undefined {
   const { index } = options;
   const terms = questionTerms(index, options.question);
@@ -428,14 +460,9 @@ function chapterStart(options: {
     // "world models" must not place a question about a Moonlake detail at "Why Build World Models".
     const episodeTerms = new Set(tokenize(episode?.title ?? ''));
     const chapters: Array<{ title: string; start: number | null }> = [...(episode?.chapters ?? [])];
-    if (options.headings) {
+    if (options.headingsOf) {
       const listed = new Set(chapters.map((chapter) => chapter.title));
-      for (const chunk of index.chunks) {
-        if (chunk.episodeId !== episodeId || chunk.kind !== 'transcript' || !chunk.chapter) continue;
-        if (listed.has(chunk.chapter)) continue;
-        listed.add(chunk.chapter);
-        chapters.push({ title: chunk.chapter, start: chunk.start });
-      }
+      chapters.push(...options.headingsOf(episodeId).filter((heading) => !listed.has(heading.title)));
     }
     for (const chapter of chapters) {
       const titleTerms = [...new Set(tokenize(chapter.title))];
@@ -688,6 +715,8 @@ function quoteRequirements(options: {
   question: string;
   index: IndexTables;
   namedSpeakers: (question: string) => string[];
+  /** The speakers of an episode (`outlineEpisodes`). */
+  speakersOf: (episodeId: string) => ReadonlySet<string>;
   when: boolean;
 }): QuoteRequirement[] {
   const { question, index } = options;
@@ -695,9 +724,7 @@ function quoteRequirements(options: {
   if (asksForCount(question) || asksForYear(question))
     requirements.push(({ quote }) => statesAskedAmount(question, quote));
   if (asksForName(question)) {
-    const participants = (episodeId: string) =>
-      new Set(index.chunks.filter((chunk) => chunk.episodeId === episodeId).flatMap((chunk) => chunk.speakers));
-    requirements.push(({ quote, episodeId }) => namesSomethingNew(question, quote, participants(episodeId)));
+    requirements.push(({ quote, episodeId }) => namesSomethingNew(question, quote, options.speakersOf(episodeId)));
   }
   const askedFor = speakersAskedFor(question, options.namedSpeakers);
   if (askedFor.length > 0) requirements.push(({ speaker }) => speaker !== null && askedFor.includes(speaker));
@@ -729,6 +756,10 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
   const abstainBelow = options.abstainBelow ?? DEFAULT_ABSTAIN_BELOW;
   const maxSentences = options.maxSentences ?? 3;
   const { namedSpeakers } = index.lexical;
+  let outlines: Map<string, EpisodeOutline> | undefined;
+  const outlineOf = (episodeId: string) => (outlines ??= outlineEpisodes(index.chunks)).get(episodeId);
+  const headingsOf = (episodeId: string) => outlineOf(episodeId)?.headings ?? [];
+  const speakersOf = (episodeId: string) => outlineOf(episodeId)?.speakers ?? new Set<string>();
 
   async function* answer(
     request: ChatRequest,
@@ -750,7 +781,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     const ranked = rankAnswerSentences({ scored, question, type, index });
     const best = ranked[0];
     const when = type === 'when';
-    const chapter = chapterStart({ question, hits, index, headings: !when });
+    const chapter = chapterStart({ question, hits, index, headingsOf: when ? undefined : headingsOf });
     // A content question worded like a chapter title is answered by the reply that opens the chapter.
     const reply = when || person || !chapter ? undefined : chapterReply(index, chapter);
     if (reply && best) ranked.unshift({ ...reply, score: best.score * 1.01 });
@@ -797,7 +828,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     const citations = chosen.map((entry, position) => citeAt(entry, position, answerSpan(entry)));
     // What the question needs a quote to say: an amount, a year, a name, the named speaker's own
     // words, the topic it asks about. Quotes that do not say it are no answer.
-    const requirements = quoteRequirements({ question, index, namedSpeakers, when });
+    const requirements = quoteRequirements({ question, index, namedSpeakers, speakersOf, when });
     const met = () => requirements.every((requirement) => citations.some((citation) => requirement(citation)));
     // The fact is often the speaker's next sentence ("…the first areas where we deployed machine learning
     // models. This was back in 2010."), left out by the quote's length limit: a quote may take it in.
