@@ -757,7 +757,10 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
   const maxSentences = options.maxSentences ?? 3;
   const { namedSpeakers } = index.lexical;
   let outlines: Map<string, EpisodeOutline> | undefined;
-  const outlineOf = (episodeId: string) => (outlines ??= outlineEpisodes(index.chunks)).get(episodeId);
+  const outlineOf = (episodeId: string) => {
+    outlines ??= outlineEpisodes(index.chunks);
+    return outlines.get(episodeId);
+  };
   const headingsOf = (episodeId: string) => outlineOf(episodeId)?.headings ?? [];
   const speakersOf = (episodeId: string) => outlineOf(episodeId)?.speakers ?? new Set<string>();
 
