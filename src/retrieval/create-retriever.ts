@@ -7,6 +7,7 @@ import { Bm25Index, type Bm25Parameters } from './bm25-index.js';
 import { createSpeakerMatcher } from './detect-speaker-intent.js';
 import { diversifyHits } from './diversify-hits.js';
 import { type DenseNormalisation, type FusionCandidate, type FusionWeights, fuseScores } from './fuse-scores.js';
+import { RERANK_DEPTH, rerankHits, rerankQuestion } from './rerank-hits.js';
 import { tokenize, tokenizeQuery } from './tokenize.js';
 
 /**
@@ -58,6 +59,8 @@ export interface RetrieverTuning {
   denseEf: number | undefined;
   /** Embed the question without its leading interrogative ("When does …?" → "…"), closer to how transcripts state things. */
   declarativeDenseQuery: boolean;
+  /** Reorder the best `RERANK_DEPTH` (or k) fused candidates by the fitted second stage (`rerankHits`). */
+  rerank: boolean;
 }
 
 export const DEFAULT_RETRIEVER_TUNING: RetrieverTuning = {
@@ -93,6 +96,7 @@ export const DEFAULT_RETRIEVER_TUNING: RetrieverTuning = {
   showNotesBoost: 0.2,
   // The index searches at ef 200 so dense-only recall holds; the hybrid's 30 candidates need far less.
   denseEf: 50,
+  rerank: true,
 };
 
 /** What `lexical` and `dense` modes run with: only their own signal ranks. */
@@ -105,6 +109,7 @@ const PLAIN_TUNING: RetrieverTuning = {
   declarativeDenseQuery: false,
   showNotesBoost: 0,
   denseEf: undefined,
+  rerank: false,
 };
 
 /** The lexical side, built once per index (`IndexTables.lexical`) and shared by everything over it. */
@@ -278,7 +283,22 @@ export function createRetriever(options: {
       });
     }
     ranked.sort((left, right) => right.score - left.score || compareChunks(left.chunk, right.chunk));
-    return diversifyHits(ranked, { k, neighbourPenalty: tuning.neighbourPenalty });
+    if (!tuning.rerank) return diversifyHits(ranked, { k, neighbourPenalty: tuning.neighbourPenalty });
+    // The second stage reorders the best candidates; scores keep the fused scale, position by position.
+    const lexicalOf = (chunk: Chunk) => {
+      const lexical = candidates.get(positionById.get(chunk.chunkId) ?? -1)?.lexical ?? 0;
+      const relative = storeLexical ? lexical : reference > 0 ? lexical / reference : 0;
+      return Math.min(tuning.lexicalCap, relative);
+    };
+    const reranked = rerankHits({
+      question: rerankQuestion({ question: query, terms, bm25, named }),
+      candidates: ranked.slice(0, Math.max(k, RERANK_DEPTH)).map((hit) => ({ ...hit, lexical: lexicalOf(hit.chunk) })),
+      index,
+    });
+    return diversifyHits(
+      reranked.map(({ chunk, score }) => ({ chunk, score })),
+      { k, neighbourPenalty: tuning.neighbourPenalty },
+    );
   }
 
   return { mode, lexicalIndex, tuning, search };

@@ -138,7 +138,8 @@ describe('createRetriever', () => {
     ];
     const index = await createInMemoryIndex({ chunks: episodeChunks, embeddings });
     const question = 'What sentence threshold does Common Voice use?';
-    const tuning = { contextWeight: 0, neighbourPenalty: 1, weights: { lexical: 1, dense: 0 } };
+    // The fused stage alone: the second stage (rerank) weighs other evidence.
+    const tuning = { contextWeight: 0, neighbourPenalty: 1, weights: { lexical: 1, dense: 0 }, rerank: false };
     const without = createRetriever({ index, embeddings, tuning: { ...tuning, episodeWeight: 0 } });
     const withEpisode = createRetriever({ index, embeddings, tuning: { ...tuning, episodeWeight: 0.5 } });
     // The two "sentence threshold" chunks tie on their own words; only the episode tells them apart.
@@ -159,7 +160,7 @@ describe('createRetriever', () => {
       makeChunk({ episodeId: 'g', ordinal: 5, text: 'Traces everywhere, traces here.' }),
     ];
     const index = await createInMemoryIndex({ chunks: context, embeddings });
-    const tuning = { neighbourPenalty: 1, episodeWeight: 0, weights: { lexical: 1, dense: 0 } };
+    const tuning = { neighbourPenalty: 1, episodeWeight: 0, weights: { lexical: 1, dense: 0 }, rerank: false };
     const ids = async (contextWeight: number) =>
       (
         await createRetriever({ index, embeddings, tuning: { ...tuning, contextWeight } }).search(
