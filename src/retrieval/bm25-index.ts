@@ -121,6 +121,27 @@ export class Bm25Index {
     return new Bm25Index({ lengths, postings, parameters: { k1: 1.2, b: 0.75, ...parameters } });
   }
 
+  /** Whether `document` contains the term (already tokenized): a binary search of its postings. */
+  contains(term: string, document: number): boolean {
+    const documents = this.postings.get(term)?.documents;
+    if (!documents) return false;
+    let low = 0;
+    let high = documents.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const found = documents[middle]!;
+      if (found === document) return true;
+      if (found < document) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
+  }
+
+  /** How many terms `document` has (0 for a position outside the index). */
+  documentLength(document: number): number {
+    return this.lengths[document] ?? 0;
+  }
+
   /** Number of documents containing the term (already tokenized). */
   documentFrequency(term: string): number {
     return this.postings.get(term)?.documents.length ?? 0;

@@ -9,9 +9,7 @@
  */
 import { type Chunk, chunkIdOf } from '../domain.js';
 import type { IndexTables } from '../tables/index-tables.js';
-import { embeddingText } from '../util/chunk-text.js';
 import type { Bm25Index } from './bm25-index.js';
-import { tokenize } from './tokenize.js';
 
 /** How many of the fused ranking's best candidates are reranked. */
 export const RERANK_DEPTH = 20;
@@ -34,12 +32,12 @@ export type RerankFeature = (typeof RERANK_FEATURES)[number];
 
 /** Fitted by `npx tsx bench/fit-reranker.ts` (see its header for the data and the cross-validation). */
 export const RERANK_WEIGHTS: Readonly<Record<RerankFeature, number>> = {
-  fused: 0.96,
+  fused: 0.92,
   lexical: -0.31,
-  coverage: 0.18,
-  contextCoverage: 0.81,
+  coverage: 0.22,
+  contextCoverage: 0.84,
   namedSpeaker: 0.24,
-  length: 0.4,
+  length: 0.29,
 };
 
 export interface RerankCandidate {
@@ -70,35 +68,45 @@ export function rerankQuestion(options: {
   return { question: options.question, weights, named: options.named };
 }
 
-/** The features of each candidate, in `RERANK_FEATURES` order. */
+/**
+ * The features of each candidate, in `RERANK_FEATURES` order. Term presence and lengths come from the
+ * index's own BM25 postings (documents are `embeddingText` of each chunk), so nothing is tokenized again.
+ */
 export function rerankFeatures(options: {
   question: RerankQuestion;
   candidates: readonly RerankCandidate[];
-  index: Pick<IndexTables, 'chunkById'>;
+  index: Pick<IndexTables, 'chunkById' | 'lexical'>;
 }): number[][] {
   const { question, candidates, index } = options;
+  const { bm25, positionById } = index.lexical;
   const total = [...question.weights.values()].reduce((sum, weight) => sum + weight, 0);
-  const coverage = (terms: ReadonlySet<string>) => {
+  const coverage = (documents: readonly number[]) => {
     if (total === 0) return 0;
     let said = 0;
-    for (const [term, weight] of question.weights) if (terms.has(term)) said += weight;
+    for (const [term, weight] of question.weights) {
+      if (documents.some((document) => bm25.contains(term, document))) said += weight;
+    }
     return said / total;
+  };
+  const positionOf = (episodeId: string, ordinal: number) => {
+    const chunk = index.chunkById.get(chunkIdOf(episodeId, ordinal));
+    return chunk ? positionById.get(chunk.chunkId) : undefined;
   };
   const best = candidates[0]?.score ?? 0;
   return candidates.map(({ chunk, score, lexical }) => {
-    const own = tokenize(embeddingText(chunk));
-    const around = new Set(own);
+    const own = positionById.get(chunk.chunkId) ?? -1;
+    const around = [own];
     for (const offset of [-1, 1]) {
-      const neighbour = index.chunkById.get(chunkIdOf(chunk.episodeId, chunk.ordinal + offset));
-      if (neighbour) for (const term of tokenize(neighbour.text)) around.add(term);
+      const neighbour = positionOf(chunk.episodeId, chunk.ordinal + offset);
+      if (neighbour !== undefined) around.push(neighbour);
     }
     const values: Record<RerankFeature, number> = {
       fused: best > 0 ? score / best : 0,
       lexical,
-      coverage: coverage(new Set(own)),
+      coverage: coverage([own]),
       contextCoverage: coverage(around),
       namedSpeaker: chunk.speaker !== null && question.named.has(chunk.speaker) ? 1 : 0,
-      length: Math.log(1 + own.length) / 5,
+      length: Math.log(1 + bm25.documentLength(own)) / 5,
     };
     return RERANK_FEATURES.map((feature) => values[feature]);
   });
@@ -112,7 +120,7 @@ export function rerankFeatures(options: {
 export function rerankHits<T extends RerankCandidate>(options: {
   question: RerankQuestion;
   candidates: readonly T[];
-  index: Pick<IndexTables, 'chunkById'>;
+  index: Pick<IndexTables, 'chunkById' | 'lexical'>;
   weights?: Readonly<Record<RerankFeature, number>> | undefined;
 }): T[] {
   const weights = options.weights ?? RERANK_WEIGHTS;

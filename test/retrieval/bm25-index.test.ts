@@ -114,3 +114,28 @@ describe('Bm25Index', () => {
     expect(compared).toBe(360);
   });
 });
+
+describe('Bm25Index.contains and documentLength', () => {
+  test('say which documents hold a term and how many terms each has', () => {
+    const texts = ['cassava photos from Tanzania', 'language models', 'photos of photos', 'the a an'];
+    const index = Bm25Index.build(texts);
+    const photo = tokenize('photos')[0]!;
+    expect([0, 1, 2, 3].map((document) => index.contains(photo, document))).toStrictEqual([true, false, true, false]);
+    expect(index.contains('nowhere', 0)).toBe(false);
+    expect(index.contains(photo, 99)).toBe(false);
+    expect([0, 1, 2, 3].map((document) => index.documentLength(document))).toStrictEqual(
+      texts.map((text) => tokenize(text).length),
+    );
+    expect(index.documentLength(3)).toBe(0);
+    expect(index.documentLength(99)).toBe(0);
+  });
+
+  test('agree with a plain scan on many documents (the binary search)', () => {
+    const texts = Array.from({ length: 300 }, (_, document) =>
+      document % 7 === 0 || document % 11 === 3 ? 'rare word' : 'common text',
+    );
+    const index = Bm25Index.build(texts);
+    const rare = tokenize('rare')[0]!;
+    texts.forEach((text, document) => expect(index.contains(rare, document)).toBe(text.startsWith('rare')));
+  });
+});
