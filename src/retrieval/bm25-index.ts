@@ -124,17 +124,7 @@ export class Bm25Index {
   /** Whether `document` contains the term (already tokenized): a binary search of its postings. */
   contains(term: string, document: number): boolean {
     const documents = this.postings.get(term)?.documents;
-    if (!documents) return false;
-    let low = 0;
-    let high = documents.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const found = documents[middle]!;
-      if (found === document) return true;
-      if (found < document) low = middle + 1;
-      else high = middle - 1;
-    }
-    return false;
+    return documents !== undefined && binarySearch(documents, document) >= 0;
   }
 
   /** How many terms `document` has (0 for a position outside the index). */

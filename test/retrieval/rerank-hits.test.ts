@@ -39,6 +39,15 @@ async function setUp() {
   return { index, embeddings };
 }
 
+function questionFor(index: Awaited<ReturnType<typeof setUp>>['index'], text: string, named: string[] = []) {
+  return rerankQuestion({
+    question: text,
+    terms: tokenizeQuery(text),
+    bm25: index.lexical.bm25,
+    named: new Set(named),
+  });
+}
+
 function featureOf(row: number[], feature: RerankFeature): number {
   return row[RERANK_FEATURES.indexOf(feature)]!;
 }
@@ -47,12 +56,7 @@ describe('rerankFeatures', () => {
   test('coverage counts the passage, context coverage its neighbours too, each by IDF weight', async () => {
     const { index } = await setUp();
     const text = 'How long did gathering the cassava photos take?';
-    const question = rerankQuestion({
-      question: text,
-      terms: tokenizeQuery(text),
-      bm25: index.lexical.bm25,
-      named: new Set(['Pete']),
-    });
+    const question = questionFor(index, text, ['Pete']);
     const answer = index.chunkById.get('farm#2')!;
     const echo = index.chunkById.get('other#0')!;
     const [answerRow, echoRow] = rerankFeatures({
@@ -79,12 +83,7 @@ describe('rerankFeatures', () => {
   test('a neighbour from another episode is not context', async () => {
     const { index } = await setUp();
     const text = 'language models';
-    const question = rerankQuestion({
-      question: text,
-      terms: tokenizeQuery(text),
-      bm25: index.lexical.bm25,
-      named: new Set(),
-    });
+    const question = questionFor(index, text);
     // farm#2 is the farm episode's last chunk; other#0 (the next chunk in index order) is another episode.
     const [row] = rerankFeatures({
       question,
@@ -99,12 +98,7 @@ describe('rerankHits', () => {
   test('a passage whose turn carries the question outranks a stronger fused match that only echoes it', async () => {
     const { index } = await setUp();
     const text = 'How long did gathering the cassava photos take?';
-    const question = rerankQuestion({
-      question: text,
-      terms: tokenizeQuery(text),
-      bm25: index.lexical.bm25,
-      named: new Set(),
-    });
+    const question = questionFor(index, text);
     const candidates = [
       { chunk: index.chunkById.get('other#0')!, score: 1, lexical: 0.6 },
       { chunk: index.chunkById.get('farm#2')!, score: 0.9, lexical: 0.2 },
@@ -123,12 +117,7 @@ describe('rerankHits', () => {
 test('show notes keep their place; the transcript passages around them are reordered', async () => {
   const { index } = await setUp();
   const text = 'How long did gathering the cassava photos take?';
-  const question = rerankQuestion({
-    question: text,
-    terms: tokenizeQuery(text),
-    bm25: index.lexical.bm25,
-    named: new Set(),
-  });
+  const question = questionFor(index, text);
   const notes = makeChunk({
     episodeId: 'farm',
     ordinal: 9,
