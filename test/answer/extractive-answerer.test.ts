@@ -1,18 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import {
   ABSTENTION_TEXT,
+  createExtractiveAnswerer,
+  isWhenQuestion,
+  questionSupport,
+  unmentionedAbstentionText,
+} from '../../src/answer/extractive-answerer.js';
+import {
   askedTopic,
   asksForCount,
   asksForYear,
   countedThing,
-  createExtractiveAnswerer,
-  isWhenQuestion,
-  questionSupport,
   speakersAskedFor,
   statesAskedAmount,
   statesCount,
-  unmentionedAbstentionText,
-} from '../../src/answer/extractive-answerer.js';
+} from '../../src/answer/quote-requirements.js';
 import type { AnswerEvent, ChatRequest, Chunk } from '../../src/domain.js';
 import { createDenseRetriever, createFixedRetriever, createSampleIndex, sampleChunks } from './sample-chunks.js';
 
