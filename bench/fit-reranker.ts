@@ -131,6 +131,14 @@ function recall(questions: readonly Question[], weights: readonly number[]): { a
 }
 
 const depth = Number(option('--depth') ?? 20);
+if (!option('--latent-space') && !option('--practical-ai')) {
+  process.stderr.write('Usage: npx tsx bench/fit-reranker.ts --latent-space DIR --practical-ai DIR [--depth 20]\n');
+  process.exit(2);
+}
+if (!Number.isInteger(depth) || depth < 2 || depth > 50) {
+  process.stderr.write(`--depth must be an integer from 2 to 50 (got ${option('--depth')}).\n`);
+  process.exit(2);
+}
 const questions = await collect(depth);
 const fused = RERANK_FEATURES.map((feature) => (feature === 'fused' ? 1 : 0));
 const heldOut = questions.filter((question) => question.set.includes('heldout'));
