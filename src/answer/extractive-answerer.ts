@@ -678,18 +678,19 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     // words, the topic it asks about. Quotes that do not say it are no answer.
     const requirements = quoteRequirements({ question, index, namedSpeakers, speakersOf, when });
     const met = () => requirements.every((requirement) => citations.some((citation) => requirement(citation)));
+    // Whether every requirement is met once `candidate` joins the answer (in place of the quote at `replacing`).
+    const metWith = (candidate: Citation, replacing?: number) =>
+      requirements.every(
+        (requirement) =>
+          requirement(candidate) || citations.some((other, at) => at !== replacing && requirement(other)),
+      );
     // The fact is often the speaker's next sentence ("…the first areas where we deployed machine learning
     // models. This was back in 2010."), left out by the quote's length limit: a quote may take it in.
     for (let position = 0; position < chosen.length && !met(); position++) {
       const entry = chosen[position]!;
       for (const span of continuedSpans(entry, answerSpan(entry))) {
         const longer = citeAt(entry, position, span);
-        if (
-          requirements.every(
-            (requirement) =>
-              requirement(longer) || citations.some((other, at) => at !== position && requirement(other)),
-          )
-        ) {
+        if (metWith(longer, position)) {
           citations[position] = longer;
           break;
         }
@@ -702,7 +703,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     const carried = !met() && !when && lead && endsChunk(lead) ? carriedOn(index, lead) : [];
     for (const span of carried.map((entry) => ({ start: carried[0]!.sentence.start, end: entry.sentence.end }))) {
       const more = citeAt(carried[0]!, citations.length, span);
-      if (requirements.every((requirement) => requirement(more) || citations.some((other) => requirement(other)))) {
+      if (metWith(more)) {
         chosen.push(carried[0]!);
         citations.push(more);
         break;
